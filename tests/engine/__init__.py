@@ -1,0 +1,1 @@
+"""Tests for the health engine: plain Python, no Home Assistant."""
