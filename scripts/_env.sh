@@ -121,6 +121,11 @@ sid_exec_raw() {
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
     mount --bind "$repo" "$root$inner"
+    # The shared reference material sits beside the clone; keep ../shared working inside.
+    if [ -d "$repo/../shared" ]; then
+      mkdir -p "$root/shared"
+      mount --bind -o ro "$repo/../shared" "$root/shared" 2>/dev/null || mount --bind "$repo/../shared" "$root/shared"
+    fi
     mount -t tmpfs tmpfs "$root/tmp"
     exec chroot "$root" "$@"
   ' _ "$SID_ROOT" "$REPO_DIR" "$CHROOT_REPO" /usr/bin/env -i "${env_args[@]}" "$@"

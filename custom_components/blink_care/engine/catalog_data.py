@@ -1,0 +1,1609 @@
+"""Content of the procedure catalog: every Blink model and every step, in English.
+
+Plain data plus a few builders that assemble the steps several models share. No file is read
+and ``catalog`` is not imported: ``catalog`` turns this into frozen objects when it is imported,
+so answering a question never touches the disk. Every sentence a user sees lives here, so a
+translation can later replace this module without touching the lookup logic.
+
+Facts come from the project's reference catalog (``blink-models.md``). A procedure is marked
+official only when its steps follow Blink's own support text. Where sources disagree, the note
+that says so starts with ``Contradiction <letter>:``, the letter of the list in that file.
+"""
+
+from typing import Literal, NotRequired, TypedDict
+
+from custom_components.blink_care.client.models import DeviceKind, PowerSource
+
+# --- Links (only pages the reference saw; no invented slugs) --------------------------------
+
+BLINK_SUPPORT_HOME = "https://support.blinkforhome.com/"
+_URL_OUTDOOR4_COVER = (
+    "https://blink.helpjuice.com/en_US/using-outdoor4/remove-back-cover-outdoor4-camera"
+)
+_URL_COVER_FAQ = (
+    "https://blink.helpjuice.com/en_US/f-a-q/how-to-remove-the-battery-cover-from-blink-cameras"
+)
+_URL_COVER_ALL_MODELS = (
+    "https://blink.helpjuice.com/en_US/f-a-q_fr/"
+    "comment-enlever-le-couvercle-des-piles-de-votre-camera"
+)
+_URL_DOORBELL_LEDS = "https://blink.helpjuice.com/using-blink-video-doorbell/2464753"
+_URL_SYNC_MODULE_LEDS = "https://support.blinkforhome.com/usando-sync-module-2/2258854"
+_URL_DELETE_SYSTEM = "https://blink.helpjuice.com/en_GB/kameraeinstellungen/deleting-a-system"
+_URL_SYNC_MODULE_XR_FAQ = "https://support.blinkforhome.com/en_GB/f-a-q/sync-module-xr-faq"
+
+# --- Shapes ---------------------------------------------------------------------------------
+
+
+class ProcedureText(TypedDict):
+    """One procedure before ``catalog`` binds it to its name."""
+
+    title: str
+    steps: tuple[str, ...]
+    tools: tuple[str, ...]
+    warnings: tuple[str, ...]
+    minutes: int
+    source_url: str
+    official: bool
+    notes: tuple[str, ...]
+    off_seconds: NotRequired[int]  # power cycles only
+
+
+class ModelText(TypedDict):
+    """One model; ``procedures`` is keyed by the procedure names of ``catalog.ProcedureName``."""
+
+    key: str
+    codes: tuple[str, ...]
+    # Other names people use for the model, matched by find_model only.
+    aliases: tuple[str, ...]
+    # For the generic entries this is a template with a ``{code}`` field.
+    name: str
+    kind: DeviceKind
+    power: PowerSource
+    battery_count: int
+    battery_type: str | None
+    battery_life_claim: str | None
+    support_url: str
+    # Facts about the model itself; catalog appends them to the notes of every procedure.
+    model_notes: tuple[str, ...]
+    procedures: dict[str, ProcedureText]
+
+
+# How a device relates to a Sync Module, which decides the Sync Module step of the guides.
+type _SyncLink = Literal["required", "optional", "self"]
+
+
+def _procedure(
+    title: str,
+    steps: tuple[str, ...],
+    *,
+    minutes: int,
+    source_url: str,
+    official: bool,
+    tools: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> ProcedureText:
+    """Spell out a procedure with empty defaults, so each call names only what it has."""
+    return {
+        "title": title,
+        "steps": steps,
+        "tools": tools,
+        "warnings": warnings,
+        "minutes": minutes,
+        "source_url": source_url,
+        "official": official,
+        "notes": notes,
+    }
+
+
+# --- Titles (also used when one procedure points to another) ----------------------------------
+
+_TITLE_OPEN_COVER = "Open the battery cover"
+_TITLE_BATTERY_CHANGE = "Change the batteries"
+_TITLE_POWER_CYCLE = "Power cycle"
+_TITLE_SOFT_RESET = "Soft reset (restart, settings kept)"
+_TITLE_FACTORY_RESET = "Factory reset"
+_TITLE_REMOVE = "Remove from your Blink account"
+_TITLE_SYNC_MODULE_RESET = "Reset the Sync Module"
+_TITLE_FLASHING_RED = "Flashing red light"
+_TITLE_OFFLINE = "Device offline"
+
+# --- Shared facts ---------------------------------------------------------------------------
+
+BATTERY_TYPE = "AA 1.5 V lithium, non-rechargeable"
+_BATTERY_COUNT = 2
+# Blink's only published off time is the Video Doorbell's; everything else waits this long.
+DEFAULT_OFF_SECONDS = 30
+_DOORBELL_OFF_SECONDS = 5
+
+_TOOL_CELLS = "2 new AA 1.5 V lithium batteries (non-rechargeable)"
+_TOOL_PIN = "A paper clip or SIM pin"
+_TOOL_PHONE = "The Blink app on your phone"
+_TOOL_DOORBELL_KEY = "The doorbell's opening key (taped to the paper template in the box)"
+_TOOL_BREAKER = "Access to the circuit breaker of the doorbell chime (wired installs)"
+_TOOL_MAINS_BREAKER = "Access to the circuit breaker or switch feeding the floodlight"
+_TOOL_SMART_PLUG = "Optional: a smart plug, so Home Assistant can do it for you"
+
+_INSERT_CELLS_STEP = (
+    "Take out both old batteries and put in two new AA 1.5 V lithium non-rechargeable ones, "
+    "each turned to match the + and - marks in the compartment."
+)
+
+_DOORBELL_SHOCK_WARNING = (
+    "Electric shock hazard: when the doorbell is wired, the two metal posts on its back plate "
+    "are live. Switch off the doorbell chime's power at the circuit breaker before you take "
+    "the doorbell off its back plate."
+)
+_DOORBELL_BREAKER_OFF_STEP = (
+    "If the doorbell is wired to a chime, switch off the chime's power at the circuit breaker "
+    "first."
+)
+_DOORBELL_BREAKER_ON_STEP = (
+    "If you switched the breaker off, switch it back on, then press the doorbell button to "
+    "check it works."
+)
+_FLOODLIGHT_MAINS_WARNING = (
+    "Mains voltage: this camera is wired into the house supply. Switch its circuit off at the "
+    "breaker before touching the wiring or the mount, and use a ladder safely."
+)
+_FACTORY_RESET_WARNING = (
+    "A factory reset erases the device's Wi-Fi details and its settings (motion zones, "
+    "sensitivity, schedules); you will have to set it up again in the Blink app."
+)
+_NO_REMOTE_POWER_NOTE = (
+    "This has to be done by hand: a battery device's power cannot be cut remotely, so Home "
+    "Assistant cannot do it through a smart plug."
+)
+_UNOFFICIAL_NOTE = (
+    "Blink publishes no instructions for this; the steps come from third-party guides and "
+    "general practice, and the link goes to the nearest Blink support page."
+)
+
+# --- The contradictions of the reference catalog, one note each ---------------------------------
+
+_C_MINI_BUTTON = (
+    "Contradiction A: one third-party reset guide puts the Mini's reset button on the underside "
+    "by the mount in three places and on the side by the USB socket (pressed with a finger) in "
+    "two others; another site describes a pinhole on the back or bottom. Blink publishes no "
+    "location, so the steps ask you to check both places."
+)
+_C_HOLD_TIME = (
+    "Contradiction B: Blink gives no hold time for any reset button. Third-party guides say "
+    "5-10 s, about 10 s, 10-15 s, 15 s with the batteries out, or 30 s. The steps use "
+    "10-15 s and tell you to watch the light rather than the clock."
+)
+_C_OFF_TIME = (
+    "Contradiction C: Blink's only published off time is 5 seconds, for the Video Doorbell. "
+    "Third-party guides give 10 s, 10-15 s, 20 s (Sync Module), 30 s, or about a minute for "
+    "wired devices. This catalog waits 30 seconds where Blink gives no figure; a longer wait "
+    "does no harm."
+)
+_C_OFF_TIME_DOORBELL = (
+    "Contradiction C: Blink says 5 seconds without batteries for this doorbell; third-party "
+    "guides for other Blink devices say 10 s to about a minute. Blink's figure is used here."
+)
+_C_RESET_LIGHT = (
+    "Contradiction D: guides describe the light during a reset differently: red that turns "
+    "into blinking blue, red and blue flashing together, or solid green and blue. Blink only "
+    "documents the Video Doorbell's pairing light (blinking red) and the Sync Module's "
+    "(blinking blue with solid green)."
+)
+_C_WIRELESS_BUTTON = (
+    "Contradiction E: one third-party guide says these battery cameras have no outside reset "
+    "button (against tampering) and, elsewhere, that the button sits in the battery compartment "
+    "next to a battery slot; for the Outdoor (3rd Gen) it describes a small round button in the "
+    "battery housing. Another site says 'back or bottom' and wants the camera plugged in, which "
+    "cannot apply to a battery camera. Blink publishes no reset for these cameras."
+)
+_C_DOORBELL_BUTTON = (
+    "Contradiction F: Blink places the doorbell's reset button inside the battery case, which "
+    "you reach by opening the doorbell with its key. Two third-party guides put it on the back "
+    "of the unit, and another describes a grey button near the top inside edge and opening by "
+    "sliding a release tab without tools, against Blink's key method. Blink's text is followed."
+)
+_C_XT_COVER = (
+    "Contradiction G: Blink says to slide and hold the grey switch while pushing the cover up. "
+    "One third-party guide says to press the arrow and slide the cover off after unscrewing the "
+    "mounting bracket, others mention a latch or a release button underneath. Blink's text is "
+    "followed; no screwdriver is needed."
+)
+_C_OUTDOOR4_COVER = (
+    "Contradiction H: a third-party battery guide has you pull the Outdoor 4's cover off by "
+    "force (the XT's method) and never mentions the screw; Blink's article has you unscrew it "
+    "first until it turns freely. Blink's text is followed."
+)
+_C_CHEMISTRY = (
+    "Contradiction I: Blink says its cameras only work with AA 1.5 V lithium non-rechargeable "
+    "batteries. One third-party guide asks for lithium-ion cells and allows rechargeables, two "
+    "others say rechargeables could work, and others warn that lithium-ion cells run at too "
+    "high a voltage; one reset guide blames alkaline cells for failed resets. Follow Blink."
+)
+_C_CELL_COUNT = (
+    "Contradiction J: Blink's text gives two AA batteries for every battery camera and for the "
+    "Video Doorbell. One university page speaks of four AA cells, and the Battery Notes library "
+    "lists the Blink doorbell as two AAA cells; both disagree with Blink."
+)
+_C_BATTERY_LIFE = (
+    "Contradiction K: a third-party guide says to change batteries every 4 to 6 months, while "
+    "Blink and reviewers claim up to two years (up to one year for the original Blink camera). "
+    "The claims assume different 'standard use', from one 5-second clip a day to about 4,000 "
+    "clips a year, so real life depends on how often the device records."
+)
+_C_SHOCK_WORDING = (
+    "Contradiction L: one version of Blink's text merely suggests cutting the chime's power at "
+    "the breaker as the fully safe option, while another tells you to do it before opening "
+    "the cover. The warning here follows the stricter version."
+)
+_C_INDOOR_NAME = (
+    "Contradiction M: older Blink pages call this camera 'Indoor (Gen 2)', current ones "
+    "'Indoor (3rd Gen)'; they are the same product. A third-party guide's 'Blink Indoor 4' "
+    "matches no product found."
+)
+_C_SYNC_BUTTON = (
+    "Contradiction N: the only guide that describes this reset places the button on the side "
+    "in one paragraph and on the side or back in another, and gives both a 5-second hold and "
+    "a hold lasting until the light is solid red. The steps go by the light."
+)
+_C_APP_RESET = (
+    "Contradiction O: one third-party site describes a 'Factory Reset' item in the app's camera "
+    "settings. No other source shows one, Blink's included: the app offers Delete Device and "
+    "Delete System, and a reset is only possible on the device."
+)
+_C_RED_MEANING = (
+    "Contradiction P: a third-party guide reads a flashing red light as a connection problem, "
+    "setup in progress, motion, or low batteries (five red blinks). Blink's own chart, for the "
+    "Video Doorbell only, says blinking red means pairing mode and solid red a failed setup."
+)
+
+# --- Back covers ------------------------------------------------------------------------------
+
+
+class _Cover(TypedDict):
+    """How one family's back cover comes off and goes back on."""
+
+    open_steps: tuple[str, ...]
+    close_steps: tuple[str, ...]
+    tools: tuple[str, ...]
+    source_url: str
+    notes: tuple[str, ...]
+
+
+_OUTDOOR4_COVER: _Cover = {
+    "open_steps": (
+        "Take the camera down from its mount.",
+        "Turn the screw on the back to the left (counter-clockwise) until it turns freely.",
+        (
+            "Put the opening tool (the right-angle adapter that came with the camera) against the "
+            "edge of the cover, lever it gently in one direction, and lift the cover off."
+        ),
+    ),
+    "close_steps": (
+        (
+            "Line up the post on the cover with the keyhole next to the USB port and push the "
+            "cover into place."
+        ),
+        (
+            "Turn the screw to the right (clockwise) about three turns until it sits flush; the "
+            "opening tool, a coin or a large screwdriver all fit."
+        ),
+    ),
+    "tools": ("Blink opening tool (right-angle adapter) or a large flat screwdriver",),
+    "source_url": _URL_OUTDOOR4_COVER,
+    "notes": (_C_OUTDOOR4_COVER,),
+}
+
+_GEN3_COVER: _Cover = {
+    "open_steps": (
+        "Take the camera off any mount or accessory, third-party ones included.",
+        "If a silicone cap covers the screw on the back, peel it off and keep it.",
+        (
+            "Turn the screw counter-clockwise with the opening tool that doubles as the mount "
+            "adapter (a coin or a flat screwdriver also works) until it spins freely."
+        ),
+        (
+            "Hold the camera on its side and press the tool sideways to ease the cover loose. "
+            "Alternative: once the screw is fully undone, click the mounting end of the tool into "
+            "the cover and pull gently; the cover comes away with the tool."
+        ),
+    ),
+    "close_steps": (
+        "Line up the guide notches and hold the cover against the camera.",
+        (
+            "Turn the screw clockwise about three turns, until snug but not overtightened; the "
+            "cover should sit flush with the body."
+        ),
+        "Put the silicone cap back over the screw if you kept it.",
+    ),
+    "tools": ("Blink opening tool / mount adapter, a coin or a flat screwdriver",),
+    "source_url": _URL_COVER_ALL_MODELS,
+    "notes": (),
+}
+
+_XT_COVER: _Cover = {
+    "open_steps": (
+        "Hold the camera with its back towards you.",
+        (
+            "Find the grey switch with an arrow pointing to the bottom of the camera; slide it "
+            "that way and keep holding it."
+        ),
+        (
+            "While holding the switch, push the cover upwards with your thumb. The case is "
+            "airtight, so it can take some force."
+        ),
+        "Lift the cover away.",
+    ),
+    "close_steps": ("Fit the cover back on and press it down until the grey switch latches.",),
+    "tools": (),
+    "source_url": _URL_COVER_ALL_MODELS,
+    "notes": (
+        _C_XT_COVER,
+        (
+            "A micro-USB socket sits just below the cover's switch. Running the camera from USB "
+            "breaks its weather sealing, so keep the cover shut outdoors."
+        ),
+        (
+            "Blink describes opening only; closing by pressing the cover until it latches is "
+            "this catalog's wording."
+        ),
+    ),
+}
+
+_INDOOR1_COVER: _Cover = {
+    "open_steps": (
+        "Find the latch on the underside of the camera.",
+        "Slide the latch to free the battery cover, then take the cover off.",
+    ),
+    "close_steps": ("Put the cover back and let the latch snap shut.",),
+    "tools": (),
+    "source_url": _URL_COVER_ALL_MODELS,
+    "notes": (
+        (
+            "Blink describes opening only; closing by letting the latch snap shut is this "
+            "catalog's wording."
+        ),
+    ),
+}
+
+_GENERIC_CAMERA_COVER: _Cover = {
+    "open_steps": (
+        (
+            "Find your camera's method, since the cover opens differently per model: the Outdoor 4 "
+            "and the Outdoor/Indoor (3rd Gen) have a screw on the back that you undo "
+            "counter-clockwise with the opening tool; the XT and XT2 have a grey switch you hold "
+            "down while pushing the cover up; the original Indoor has a latch underneath."
+        ),
+        "Follow the section for your model in Blink's battery cover article (linked below).",
+    ),
+    "close_steps": (
+        "Close the cover the way it came off, making sure it sits flush so the seal holds.",
+    ),
+    "tools": ("Possibly the Blink opening tool, a coin or a flat screwdriver",),
+    "source_url": _URL_COVER_ALL_MODELS,
+    "notes": (),
+}
+
+# The doorbell opens off its back plate; wired installs need the breaker off first.
+_DOORBELL_OPEN_STEPS = (
+    _DOORBELL_BREAKER_OFF_STEP,
+    (
+        "Find the opening key: it came taped to the paper mounting template; Blink support can "
+        "send a new one."
+    ),
+    "Put the key into the slot at the bottom of the doorbell.",
+    (
+        "With a battery cover: push the key straight in until the grey catch lets go. With an open "
+        "battery bay: pull the key slightly towards you to open the latch, then slide the doorbell "
+        "up while tilting it away from the back plate."
+    ),
+    (
+        "With a battery cover: press the grey release button and lift the weatherproof door off. "
+        "Keep it safe; the doorbell needs it to work properly."
+    ),
+)
+_DOORBELL_CLOSE_STEPS = (
+    (
+        "With a battery cover: slide the door's tabs into the slots next to the terminal screws "
+        "and press until it clicks shut."
+    ),
+    (
+        "Put the doorbell back on its plate. With a battery cover: hook the top on first, then "
+        "press the bottom in until it clicks. With an open bay: line up the pins, press firmly, "
+        "then push down until the bottom edges line up and you feel a click."
+    ),
+    _DOORBELL_BREAKER_ON_STEP,
+)
+_DOORBELL_COVER_NOTES = (_C_SHOCK_WORDING, _C_DOORBELL_BUTTON)
+
+# --- Builders shared by several families ---------------------------------------------------------
+
+
+def _open_cover(cover: _Cover, *, official: bool, warnings: tuple[str, ...] = ()) -> ProcedureText:
+    """The cover's opening steps as a procedure of their own."""
+    return _procedure(
+        _TITLE_OPEN_COVER,
+        cover["open_steps"],
+        minutes=3,
+        source_url=cover["source_url"],
+        official=official,
+        tools=cover["tools"],
+        warnings=warnings,
+        notes=cover["notes"],
+    )
+
+
+def _battery_change(
+    cover: _Cover,
+    *,
+    official: bool,
+    claim_note: str,
+    warnings: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+) -> ProcedureText:
+    """Open, swap both cells, close: the same three stages on every battery device."""
+    return _procedure(
+        _TITLE_BATTERY_CHANGE,
+        (*cover["open_steps"], _INSERT_CELLS_STEP, *cover["close_steps"]),
+        minutes=5,
+        source_url=cover["source_url"],
+        official=official,
+        tools=(*cover["tools"], _TOOL_CELLS),
+        warnings=warnings,
+        notes=(*cover["notes"], *notes, claim_note, _C_CHEMISTRY, _C_CELL_COUNT, _C_BATTERY_LIFE),
+    )
+
+
+def _power_cycle(
+    steps: tuple[str, ...],
+    *,
+    off_seconds: int,
+    minutes: int,
+    source_url: str,
+    official: bool,
+    notes: tuple[str, ...],
+    tools: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> ProcedureText:
+    """A power cycle carries its off time so Home Assistant can time a smart plug with it."""
+    procedure = _procedure(
+        _TITLE_POWER_CYCLE,
+        steps,
+        minutes=minutes,
+        source_url=source_url,
+        official=official,
+        tools=tools,
+        warnings=warnings,
+        notes=notes,
+    )
+    procedure["off_seconds"] = off_seconds
+    return procedure
+
+
+_RECONNECT_STEP = (
+    "Give it a minute or two to reconnect. Its settings and account registration are kept."
+)
+
+
+def _battery_power_cycle_steps(
+    cover: _Cover, off_seconds: int, *, may_use_usb: bool
+) -> tuple[str, ...]:
+    """Batteries out, wait, batteries back: how every battery device is restarted."""
+    usb = " If it also runs from a USB cable, unplug that too." if may_use_usb else ""
+    return (
+        *cover["open_steps"],
+        f"Take both batteries out.{usb}",
+        f"Leave it without power for {off_seconds} seconds.",
+        "Put the batteries back in.",
+        *cover["close_steps"],
+        _RECONNECT_STEP,
+    )
+
+
+def _plug_power_cycle_steps(unplug: str, replug: str) -> tuple[str, ...]:
+    """Cut the supply, wait, restore it: how every mains device is restarted."""
+    return (
+        unplug,
+        f"Wait {DEFAULT_OFF_SECONDS} seconds.",
+        replug,
+        _RECONNECT_STEP,
+    )
+
+
+_SYNC_MODULE_REFRESH = (
+    f"unplug the Sync Module for {DEFAULT_OFF_SECONDS} seconds and plug it back in; this "
+    "refreshes every device attached to it."
+)
+
+
+def _sync_module_step(sync: _SyncLink, lead: str) -> tuple[str, ...]:
+    """The Sync Module restart, worded for how the device depends on it (none for a module)."""
+    if sync == "self":
+        return ()
+    advice = (
+        _SYNC_MODULE_REFRESH
+        if sync == "required"
+        else f"if this device is attached to a Sync Module, {_SYNC_MODULE_REFRESH}"
+    )
+    return (f"{lead}{advice[:1].upper()}{advice[1:]}",)
+
+
+def _soft_reset(power_cycle: ProcedureText, sync: _SyncLink) -> ProcedureText:
+    """A soft reset is a power cycle followed by a check, with the Sync Module as a second try."""
+    return _procedure(
+        _TITLE_SOFT_RESET,
+        (
+            (
+                "A soft reset is a plain restart: nothing is erased and the device stays in your "
+                "account."
+            ),
+            *power_cycle["steps"],
+            (
+                "Check in the Blink app that the device shows as online and that its settings are "
+                "unchanged."
+            ),
+            *_sync_module_step(sync, "Still offline? "),
+            (
+                f"If it stays offline, work through '{_TITLE_OFFLINE}'; keep the factory reset for "
+                "last."
+            ),
+        ),
+        minutes=power_cycle["minutes"] + 3,
+        source_url=power_cycle["source_url"],
+        official=False,
+        tools=power_cycle["tools"],
+        warnings=power_cycle["warnings"],
+        notes=(
+            (
+                "Third-party guides call a power cycle a 'soft reset'; both keep settings, clips "
+                "and the account registration."
+            ),
+            *power_cycle["notes"],
+        ),
+    )
+
+
+def _remove_from_account(noun: str, *, warnings: tuple[str, ...] = ()) -> ProcedureText:
+    """Delete Device is the only way to free a device from an account; a reset never does it."""
+    return _procedure(
+        _TITLE_REMOVE,
+        (
+            f"Open the Blink app, signed in to the account the {noun} belongs to.",
+            (
+                f"Open the {noun}'s settings (in recent app versions: Device Settings, then "
+                "General Settings)."
+            ),
+            "Choose Delete Device and confirm.",
+            (
+                "If adding a device fails with 'serial number already registered', it is still "
+                "attached to an account, yours or a previous owner's. A reset on the device does "
+                "not change that: delete it in the account that holds it (or ask the previous "
+                "owner to), then add it again with the + button."
+            ),
+            (
+                "Handing over or replacing a whole system? Blink suggests deleting the system "
+                "instead: that removes every device in it and emails the account owner, and saved "
+                "clips stay."
+            ),
+        ),
+        minutes=3,
+        source_url=_URL_DELETE_SYSTEM,
+        official=False,
+        tools=(_TOOL_PHONE,),
+        warnings=(
+            (
+                f"The {noun} stops working, and drops out of Home Assistant, until it is added to "
+                "an account again."
+            ),
+            *warnings,
+        ),
+        notes=(
+            (
+                "The Delete Device path comes from third-party guides and may differ between app "
+                "versions; Blink's linked article covers deleting a whole system."
+            ),
+            _C_APP_RESET,
+        ),
+    )
+
+
+def _account_not_removed(noun: str, reset: str = "The reset") -> str:
+    """The reminder every reset carries: only Delete Device frees a device from an account."""
+    return (
+        f"{reset} does NOT remove the {noun} from your Blink account. To give it to someone "
+        f"else, use Delete Device first (see '{_TITLE_REMOVE}')."
+    )
+
+
+_READD_STEP = (
+    "In the Blink app, delete the old entry (Delete Device) and add the device again with the + "
+    "button, scanning the QR code or typing the serial number, then follow the setup."
+)
+
+
+def _button_factory_reset(
+    steps: tuple[str, ...],
+    *,
+    noun: str,
+    source_url: str,
+    notes: tuple[str, ...],
+    tools: tuple[str, ...] = (_TOOL_PIN, _TOOL_PHONE),
+    warnings: tuple[str, ...] = (),
+) -> ProcedureText:
+    """A reset with a physical button, always ending with the account reminder and re-adding."""
+    return _procedure(
+        _TITLE_FACTORY_RESET,
+        (*steps, _account_not_removed(noun), _READD_STEP),
+        minutes=10,
+        source_url=source_url,
+        official=False,
+        tools=tools,
+        warnings=(*warnings, _FACTORY_RESET_WARNING),
+        notes=(*notes, _C_HOLD_TIME, _C_RESET_LIGHT),
+    )
+
+
+def _camera_factory_reset(
+    cover: _Cover, button_hint: str, *, notes: tuple[str, ...]
+) -> ProcedureText:
+    """Sync-module cameras: Blink documents no button, so delete and re-add comes first."""
+    return _procedure(
+        _TITLE_FACTORY_RESET,
+        (
+            (
+                "Blink publishes no button reset for this camera. The dependable way to start over "
+                "is to delete it from the app and add it again, which also clears its settings."
+            ),
+            (
+                f"In the Blink app, open the camera's settings and choose Delete Device (see "
+                f"'{_TITLE_REMOVE}')."
+            ),
+            *cover["open_steps"],
+            "Note or photograph the QR code and serial number (DSN) on the label inside.",
+            *cover["close_steps"],
+            (
+                "Tap + in the app, add a camera, scan or type the code and follow the prompts to "
+                "connect it to your Wi-Fi (and Sync Module, if it uses one)."
+            ),
+            button_hint,
+            _account_not_removed("camera", "A button reset"),
+        ),
+        minutes=15,
+        source_url=cover["source_url"],
+        official=False,
+        tools=(*cover["tools"], _TOOL_PHONE),
+        warnings=(_FACTORY_RESET_WARNING,),
+        notes=(*notes, _C_HOLD_TIME, _C_RESET_LIGHT, _C_APP_RESET),
+    )
+
+
+def _wifi_step(sync: _SyncLink) -> str:
+    """Wi-Fi advice; a camera behind a Sync Module also has to reach the module."""
+    module_range = (
+        " The camera must also be within range of its Sync Module." if sync == "required" else ""
+    )
+    return (
+        "Wi-Fi: Blink devices use the 2.4 GHz band. Make sure it is switched on (if the router "
+        "merges 2.4 and 5 GHz under one name, 'Smart Connect', separate them or switch 5 GHz "
+        "off while setting up) and that the signal reaches the device: move the device or the "
+        f"router closer, or add an extender.{module_range}"
+    )
+
+
+_ROUTER_STEP = (
+    "Router: restart it by unplugging it for about 30 seconds, then wait until the internet is "
+    "back."
+)
+_SUPPORT_STEP = (
+    "Blink support: if it still will not come online, contact Blink support through "
+    f"{BLINK_SUPPORT_HOME}; the device may be faulty."
+)
+_WIFI_NOTES = (
+    "Turn off any VPN on your phone while setting a device up (third-party advice).",
+    (
+        "Older Sync Modules (serial numbers below 2XX-200-200) may fail to join a network whose "
+        "name contains characters such as & or # (third-party advice)."
+    ),
+)
+
+
+def _offline(
+    *,
+    power_check: str,
+    power_cycle: ProcedureText,
+    sync: _SyncLink,
+    last_resort: str,
+    source_url: str,
+) -> ProcedureText:
+    """The offline guide, always from the least to the most invasive step."""
+    off_seconds = power_cycle.get("off_seconds", DEFAULT_OFF_SECONDS)
+    return _procedure(
+        _TITLE_OFFLINE,
+        (
+            power_check,
+            _wifi_step(sync),
+            _ROUTER_STEP,
+            (
+                f"Power cycle: cut the device's power for {off_seconds} seconds, then restore it "
+                f"(see '{_TITLE_POWER_CYCLE}'); settings and account registration are kept."
+            ),
+            *_sync_module_step(sync, "Sync Module: "),
+            (
+                f"Factory reset (last resort): {last_resort} It erases the device's Wi-Fi details "
+                "and settings, so it has to be set up again in the app; it does not remove the "
+                "device from your account."
+            ),
+            _SUPPORT_STEP,
+        ),
+        minutes=30,
+        source_url=source_url,
+        official=False,
+        tools=power_cycle["tools"],
+        warnings=power_cycle["warnings"],
+        notes=(
+            (
+                "The order is this catalog's synthesis of third-party troubleshooting guides; it "
+                "matches Blink's advice for the Video Doorbell (check the batteries, then restart)."
+            ),
+            *_WIFI_NOTES,
+        ),
+    )
+
+
+_BATTERY_CHECK = (
+    "Batteries: if the app reports them low, or you are not sure, fit two new AA 1.5 V "
+    "lithium non-rechargeable batteries (see '" + _TITLE_BATTERY_CHANGE + "')."
+)
+_USB_CHECK = (
+    "Power supply: check that the USB cable is firmly in at both ends and that the power "
+    "adapter is in a working socket; use the adapter that came with the device."
+)
+
+
+def _flashing_red(
+    *, power_check: str, sync: _SyncLink, source_url: str, notes: tuple[str, ...] = ()
+) -> ProcedureText:
+    """Third-party reading of a red light on cameras; Blink has no chart for them."""
+    return _procedure(
+        _TITLE_FLASHING_RED,
+        (
+            (
+                "A flashing red light usually means the device cannot hold its connection. It also "
+                "shows during setup and, on some models, when motion is detected; five red blinks "
+                "in a row are read as low batteries."
+            ),
+            power_check,
+            _wifi_step(sync),
+            "If the light started during setup, finish or restart the setup in the Blink app.",
+            (
+                f"Restart the device (see '{_TITLE_POWER_CYCLE}') and restart the router while you "
+                "wait."
+            ),
+            (
+                f"Still red: delete the device and add it again (see '{_TITLE_REMOVE}'); a factory "
+                "reset is the last resort."
+            ),
+            _SUPPORT_STEP,
+        ),
+        minutes=15,
+        source_url=source_url,
+        official=False,
+        tools=(_TOOL_PHONE,),
+        notes=(*notes, _C_RED_MEANING, _UNOFFICIAL_NOTE),
+    )
+
+
+# --- Families ---------------------------------------------------------------------------------
+
+
+def _battery_camera(
+    cover: _Cover,
+    *,
+    official: bool,
+    sync: _SyncLink,
+    button_hint: str,
+    reset_notes: tuple[str, ...],
+    claim_note: str,
+    battery_notes: tuple[str, ...] = (),
+) -> dict[str, ProcedureText]:
+    """Every battery camera: cover, cells, restart, and delete-and-re-add instead of a reset.
+
+    ``official`` says whether Blink's cover text is written for this very model.
+    """
+    support_url = cover["source_url"]
+    power_cycle = _power_cycle(
+        _battery_power_cycle_steps(cover, DEFAULT_OFF_SECONDS, may_use_usb=True),
+        off_seconds=DEFAULT_OFF_SECONDS,
+        minutes=5,
+        source_url=support_url,
+        official=False,
+        notes=(_C_OFF_TIME, _NO_REMOTE_POWER_NOTE, _UNOFFICIAL_NOTE),
+        tools=cover["tools"],
+    )
+    return {
+        "open_cover": _open_cover(cover, official=official),
+        "battery_change": _battery_change(
+            cover, official=official, claim_note=claim_note, notes=battery_notes
+        ),
+        "power_cycle": power_cycle,
+        "soft_reset": _soft_reset(power_cycle, sync),
+        "factory_reset": _camera_factory_reset(cover, button_hint, notes=reset_notes),
+        "remove_from_account": _remove_from_account("camera"),
+        "flashing_red": _flashing_red(
+            power_check=_BATTERY_CHECK, sync=sync, source_url=support_url
+        ),
+        "offline": _offline(
+            power_check=_BATTERY_CHECK,
+            power_cycle=power_cycle,
+            sync=sync,
+            last_resort=(
+                "delete the camera in the app and add it again (Blink documents no reset button "
+                f"for it; see '{_TITLE_FACTORY_RESET}')."
+            ),
+            source_url=support_url,
+        ),
+    }
+
+
+def _mini() -> dict[str, ProcedureText]:
+    """The plug-in Mini family: no battery, so no cover; a reset button whose place is disputed."""
+    power_cycle = _power_cycle(
+        _plug_power_cycle_steps(
+            "Unplug the USB cable from the camera, or the adapter from the wall (or switch off "
+            "the smart plug it is on).",
+            "Plug it back in (or switch the smart plug on).",
+        ),
+        off_seconds=DEFAULT_OFF_SECONDS,
+        minutes=2,
+        source_url=BLINK_SUPPORT_HOME,
+        official=False,
+        notes=(_C_OFF_TIME, _UNOFFICIAL_NOTE),
+        tools=(_TOOL_SMART_PLUG,),
+    )
+    return {
+        "power_cycle": power_cycle,
+        "soft_reset": _soft_reset(power_cycle, "optional"),
+        "factory_reset": _button_factory_reset(
+            (
+                "Leave the camera plugged in: the reset needs power.",
+                (
+                    "Find the small reset button. Guides disagree on where it is (on the underside "
+                    "next to the mount, or on the side next to the USB socket), so look in both "
+                    "places; Blink publishes no location."
+                ),
+                (
+                    "Press it with the end of a paper clip (a fingertip may do on the side button) "
+                    "and hold it for 10-15 seconds; Blink gives no figure for this model."
+                ),
+                (
+                    "Let go when the light flashes red. The camera restarts; blinking blue then "
+                    "means it is waiting to be set up."
+                ),
+            ),
+            noun="camera",
+            source_url=BLINK_SUPPORT_HOME,
+            notes=(_C_MINI_BUTTON, _UNOFFICIAL_NOTE),
+        ),
+        "remove_from_account": _remove_from_account("camera"),
+        "flashing_red": _flashing_red(
+            power_check=_USB_CHECK, sync="optional", source_url=BLINK_SUPPORT_HOME
+        ),
+        "offline": _offline(
+            power_check=_USB_CHECK,
+            power_cycle=power_cycle,
+            sync="optional",
+            last_resort=f"see '{_TITLE_FACTORY_RESET}'.",
+            source_url=BLINK_SUPPORT_HOME,
+        ),
+    }
+
+
+def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
+    """The Video Doorbell family; ``official`` when Blink's doorbell text is for this model.
+
+    Every hands-on step goes through the back plate, so every such procedure carries the
+    shock warning.
+    """
+    off_seconds = _DOORBELL_OFF_SECONDS if official else DEFAULT_OFF_SECONDS
+    cover: _Cover = {
+        "open_steps": _DOORBELL_OPEN_STEPS,
+        "close_steps": _DOORBELL_CLOSE_STEPS,
+        "tools": (_TOOL_DOORBELL_KEY, _TOOL_BREAKER),
+        "source_url": _URL_COVER_FAQ,
+        "notes": _DOORBELL_COVER_NOTES,
+    }
+    shock = (_DOORBELL_SHOCK_WARNING,)
+    power_cycle = _power_cycle(
+        _battery_power_cycle_steps(cover, off_seconds, may_use_usb=False),
+        off_seconds=off_seconds,
+        minutes=10,
+        source_url=_URL_DOORBELL_LEDS,
+        official=official,
+        notes=(
+            _C_OFF_TIME_DOORBELL if official else _C_OFF_TIME,
+            "Blink gives this restart for when the red light does not flash as it should.",
+            _NO_REMOTE_POWER_NOTE,
+        ),
+        tools=cover["tools"],
+        warnings=shock,
+    )
+    battery_check = (
+        "Batteries: the two AA lithium batteries power the doorbell even when it is wired. If "
+        "the app reports them low, or you are not sure, fit new ones (see '"
+        f"{_TITLE_BATTERY_CHANGE}')."
+    )
+    return {
+        "open_cover": _open_cover(cover, official=official, warnings=shock),
+        "battery_change": _battery_change(
+            cover,
+            official=official,
+            claim_note="Blink states no battery life for the doorbell.",
+            warnings=shock,
+            notes=(
+                (
+                    "The batteries are always the doorbell's main power, even when it is wired; "
+                    "the chime wiring only needs to supply at least 16 V AC for Blink's power "
+                    "check to pass. Adding the doorbell to a Sync Module makes the batteries last "
+                    "much longer."
+                ),
+            ),
+        ),
+        "power_cycle": power_cycle,
+        "soft_reset": _soft_reset(power_cycle, "optional"),
+        "factory_reset": _button_factory_reset(
+            (
+                *_DOORBELL_OPEN_STEPS,
+                (
+                    "The reset button is inside the battery case, next to the QR code and serial "
+                    "number label (Blink's description)."
+                ),
+                (
+                    "Press and hold it for 10-15 seconds until the light on the front flashes red; "
+                    "Blink gives no hold time, and one guide says 30 seconds."
+                ),
+                (
+                    "Blinking red means the doorbell is in pairing mode, ready to be set up "
+                    "(Blink's light chart)."
+                ),
+                *_DOORBELL_CLOSE_STEPS,
+            ),
+            noun="doorbell",
+            source_url=_URL_COVER_FAQ,
+            notes=(_C_DOORBELL_BUTTON,),
+            tools=(_TOOL_DOORBELL_KEY, _TOOL_BREAKER, _TOOL_PIN, _TOOL_PHONE),
+            warnings=shock,
+        ),
+        "remove_from_account": _remove_from_account("doorbell"),
+        "flashing_red": _procedure(
+            _TITLE_FLASHING_RED,
+            (
+                (
+                    "Blinking red on this doorbell means pairing mode: it is waiting to be set up. "
+                    "Finish adding it in the Blink app (+ button, then scan the code inside the "
+                    "case)."
+                ),
+                "Solid red means the setup failed: try it again, and consider fresh batteries.",
+                (
+                    f"If the red light does not flash when it should, take the batteries out for "
+                    f"{off_seconds} seconds and put them back (see '{_TITLE_POWER_CYCLE}')."
+                ),
+                (
+                    "Other lights: blinking blue means the button was pressed; no light means it "
+                    "is set up and online."
+                ),
+                _SUPPORT_STEP,
+            ),
+            minutes=10,
+            source_url=_URL_DOORBELL_LEDS,
+            official=official,
+            tools=(_TOOL_PHONE, _TOOL_DOORBELL_KEY, _TOOL_BREAKER),
+            warnings=shock,
+            notes=(_C_RED_MEANING,),
+        ),
+        "offline": _offline(
+            power_check=battery_check,
+            power_cycle=power_cycle,
+            sync="optional",
+            last_resort=f"see '{_TITLE_FACTORY_RESET}'.",
+            source_url=_URL_DOORBELL_LEDS,
+        ),
+    }
+
+
+def _wired_floodlight() -> dict[str, ProcedureText]:
+    """The hard-wired floodlight: mains power through the house wiring, nothing documented."""
+    mains = (_FLOODLIGHT_MAINS_WARNING,)
+    power_cycle = _power_cycle(
+        _plug_power_cycle_steps(
+            "Switch off the circuit that feeds the floodlight: its breaker, a wall switch or a "
+            "smart relay.",
+            "Switch the circuit back on.",
+        ),
+        off_seconds=DEFAULT_OFF_SECONDS,
+        minutes=3,
+        source_url=BLINK_SUPPORT_HOME,
+        official=False,
+        notes=(_C_OFF_TIME, _UNOFFICIAL_NOTE),
+        tools=(_TOOL_MAINS_BREAKER,),
+        warnings=mains,
+    )
+    power_check = (
+        "Power supply: check the circuit breaker and any wall switch that feed the floodlight."
+    )
+    return {
+        "power_cycle": power_cycle,
+        "soft_reset": _soft_reset(power_cycle, "optional"),
+        "factory_reset": _button_factory_reset(
+            (
+                "Leave the floodlight powered: a third-party guide says the reset needs power.",
+                (
+                    "Find the reset button on the camera body; no source says exactly where, and "
+                    "Blink publishes nothing for this model."
+                ),
+                (
+                    "Press and hold it for 10-15 seconds (a figure guides give for other Blink "
+                    "cameras) until the light changes."
+                ),
+            ),
+            noun="floodlight",
+            source_url=BLINK_SUPPORT_HOME,
+            notes=(_UNOFFICIAL_NOTE,),
+            warnings=mains,
+        ),
+        "remove_from_account": _remove_from_account("floodlight"),
+        "flashing_red": _flashing_red(
+            power_check=power_check, sync="optional", source_url=BLINK_SUPPORT_HOME
+        ),
+        "offline": _offline(
+            power_check=power_check,
+            power_cycle=power_cycle,
+            sync="optional",
+            last_resort=f"see '{_TITLE_FACTORY_RESET}'.",
+            source_url=BLINK_SUPPORT_HOME,
+        ),
+    }
+
+
+def _sync_module(support_url: str) -> dict[str, ProcedureText]:
+    """Every Sync Module shares Blink's light chart and the same (third-party) reset."""
+    cameras_wait = (
+        "Every camera attached to this module stops reporting until the module is back online.",
+    )
+    power_cycle = _power_cycle(
+        (
+            *_plug_power_cycle_steps(
+                "Unplug the Sync Module's power adapter (or switch off the smart plug it is on).",
+                "Plug it back in (or switch the smart plug on). Solid blue means it is starting; "
+                "solid blue with solid green means it is online.",
+            ),
+            "The attached cameras reconnect by themselves.",
+        ),
+        off_seconds=DEFAULT_OFF_SECONDS,
+        minutes=2,
+        source_url=_URL_SYNC_MODULE_LEDS,
+        official=False,
+        notes=(_C_OFF_TIME, "The light meanings are Blink's; the off time is not."),
+        tools=(_TOOL_SMART_PLUG,),
+        warnings=cameras_wait,
+    )
+    return {
+        "power_cycle": power_cycle,
+        "soft_reset": _soft_reset(power_cycle, "self"),
+        "sync_module_reset": _procedure(
+            _TITLE_SYNC_MODULE_RESET,
+            (
+                (
+                    f"Try '{_TITLE_POWER_CYCLE}' first; a reset is only needed to move the module "
+                    "to another Wi-Fi network or when nothing else works."
+                ),
+                (
+                    "Leave the module plugged in. Find the small reset button, on the side or the "
+                    "back of the module; Blink publishes no location."
+                ),
+                (
+                    "Press it with a pin and hold it until the light turns solid red (about 5 "
+                    "seconds according to one guide)."
+                ),
+                (
+                    "Let go. The module restarts; blinking blue with solid green means it is "
+                    "waiting to be set up (Blink's light chart)."
+                ),
+                (
+                    "In the Blink app, delete the old Sync Module from its system, then add it "
+                    "again with the + button and connect it to your Wi-Fi."
+                ),
+                _account_not_removed("module"),
+            ),
+            minutes=15,
+            source_url=_URL_SYNC_MODULE_LEDS,
+            official=False,
+            tools=(_TOOL_PIN, _TOOL_PHONE),
+            warnings=(
+                *cameras_wait,
+                (
+                    "The reset erases the module's Wi-Fi details; you will have to set it up again "
+                    "in the Blink app."
+                ),
+            ),
+            notes=(_C_SYNC_BUTTON, _C_RESET_LIGHT, _UNOFFICIAL_NOTE),
+        ),
+        "remove_from_account": _remove_from_account("Sync Module", warnings=cameras_wait),
+        "flashing_red": _procedure(
+            _TITLE_FLASHING_RED,
+            (
+                (
+                    "The lights are on top of the module. Blink documents a solid red light, not a "
+                    "flashing one: it means the module cannot join the network, often because the "
+                    "Wi-Fi password is wrong."
+                ),
+                (
+                    "Check the Wi-Fi password and that the 2.4 GHz network is reachable from where "
+                    "the module stands."
+                ),
+                (
+                    "Solid blue with blinking green: the module is offline and trying to rejoin "
+                    "its network; give it a few minutes, then restart the router."
+                ),
+                "Blinking blue with solid green: it is waiting to be set up; add it in the app.",
+                "Solid blue: it is starting up. Solid blue with solid green: it is online.",
+                (
+                    f"If the red light stays, restart the module (see '{_TITLE_POWER_CYCLE}'); as "
+                    f"a last resort, reset it (see '{_TITLE_SYNC_MODULE_RESET}')."
+                ),
+            ),
+            minutes=10,
+            source_url=_URL_SYNC_MODULE_LEDS,
+            official=True,
+            tools=(_TOOL_PHONE,),
+            notes=(
+                (
+                    "Blink's light chart is the same for the Sync Module (1st Gen) and Sync Module "
+                    "2; the order of the fixes is this catalog's advice."
+                ),
+                _C_RED_MEANING,
+            ),
+        ),
+        "offline": _offline(
+            power_check=(
+                "Power supply: check the module's adapter and cable. Its lights say the rest: "
+                "solid blue with blinking green means it is trying to reconnect, solid red that "
+                "it cannot reach the network."
+            ),
+            power_cycle=power_cycle,
+            sync="self",
+            last_resort=f"reset the module (see '{_TITLE_SYNC_MODULE_RESET}').",
+            source_url=support_url,
+        ),
+    }
+
+
+# --- Models -----------------------------------------------------------------------------------
+
+_TWO_YEARS = "up to two years"
+_CLAIM_FROM_REVIEWS = (
+    "The 'up to two years' figure is Blink's claim as quoted by reviewers and product listings."
+)
+_INSIDE_BUTTON_HINT = (
+    "Only if re-adding fails: third-party guides mention a small button inside the battery "
+    "compartment; press and hold it for 10-15 seconds until the light flashes red, after which "
+    "it blinks blue while waiting for setup. Other guides say the camera has no reset button; "
+    "Blink confirms neither."
+)
+_OUTDOOR4_NOTES = (
+    (
+        "The camera can also run from a weather-resistant USB-C adapter. With the USB port's cover "
+        "removed it is no longer weather-resistant until the cover is back."
+    ),
+)
+
+
+def _battery_model(
+    key: str,
+    codes: tuple[str, ...],
+    name: str,
+    *,
+    claim: str | None,
+    support_url: str,
+    procedures: dict[str, ProcedureText],
+    aliases: tuple[str, ...] = (),
+    model_notes: tuple[str, ...] = (),
+    kind: DeviceKind = DeviceKind.CAMERA,
+) -> ModelText:
+    """A model powered by two AA cells (every battery camera and doorbell)."""
+    return {
+        "key": key,
+        "codes": codes,
+        "aliases": aliases,
+        "name": name,
+        "kind": kind,
+        "power": PowerSource.BATTERY,
+        "battery_count": _BATTERY_COUNT,
+        "battery_type": BATTERY_TYPE,
+        "battery_life_claim": claim,
+        "support_url": support_url,
+        "model_notes": model_notes,
+        "procedures": procedures,
+    }
+
+
+def _mains_model(
+    key: str,
+    codes: tuple[str, ...],
+    name: str,
+    kind: DeviceKind,
+    *,
+    support_url: str,
+    procedures: dict[str, ProcedureText],
+    aliases: tuple[str, ...] = (),
+    model_notes: tuple[str, ...] = (),
+) -> ModelText:
+    """A model with no battery at all."""
+    return {
+        "key": key,
+        "codes": codes,
+        "aliases": aliases,
+        "name": name,
+        "kind": kind,
+        "power": PowerSource.MAINS,
+        "battery_count": 0,
+        "battery_type": None,
+        "battery_life_claim": None,
+        "support_url": support_url,
+        "model_notes": model_notes,
+        "procedures": procedures,
+    }
+
+
+def _outdoor4_procedures(*, official: bool, sync: _SyncLink) -> dict[str, ProcedureText]:
+    """Outdoor 4 steps; also lent to the Outdoor 2K+, for which Blink publishes nothing."""
+    return _battery_camera(
+        _OUTDOOR4_COVER,
+        official=official,
+        sync=sync,
+        button_hint=_INSIDE_BUTTON_HINT,
+        reset_notes=(_C_WIRELESS_BUTTON,),
+        claim_note=_CLAIM_FROM_REVIEWS
+        + " One reviewer's camera lasted about a year and a half in practice.",
+        battery_notes=_OUTDOOR4_NOTES,
+    )
+
+
+def _gen3_procedures() -> dict[str, ProcedureText]:
+    """Outdoor and Indoor (3rd Gen) share the screw cover and the battery compartment."""
+    return _battery_camera(
+        _GEN3_COVER,
+        official=True,
+        sync="required",
+        button_hint=_INSIDE_BUTTON_HINT,
+        reset_notes=(_C_WIRELESS_BUTTON,),
+        claim_note=_CLAIM_FROM_REVIEWS,
+    )
+
+
+def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
+    """XT and XT2 share Blink's grey-switch cover text."""
+    return _battery_camera(
+        _XT_COVER,
+        official=True,
+        sync="required",
+        button_hint=(
+            "Only if re-adding fails: one third-party guide says the XT and XT2 have a reset "
+            "button near the batteries; hold it for 10-15 seconds until the light flashes red. "
+            "Blink documents no such button."
+        ),
+        reset_notes=(_UNOFFICIAL_NOTE,),
+        claim_note=claim_note,
+    )
+
+
+_BORROWED_DOORBELL_NOTE = (
+    "Blink publishes nothing for this doorbell. The steps are the Video Doorbell (1st gen)'s and "
+    "may not match it exactly; Blink's figures (such as the 5-second restart) are not applied."
+)
+
+MODELS: tuple[ModelText, ...] = (
+    _battery_model(
+        "outdoor_4",
+        ("sedona",),
+        "Outdoor 4",
+        claim=_TWO_YEARS,
+        support_url=_URL_OUTDOOR4_COVER,
+        procedures=_outdoor4_procedures(official=True, sync="required"),
+    ),
+    _battery_model(
+        "outdoor_2k_plus",
+        ("sonoran",),
+        "Outdoor 2K+",
+        aliases=("Outdoor 4 (2K+)",),
+        claim=None,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_outdoor4_procedures(official=False, sync="optional"),
+        model_notes=(
+            (
+                "The Blink app knows this code, and one developer who owns the camera calls it "
+                "'Outdoor 4 (2K+)', but no Blink page describes it. The steps are the Outdoor 4's "
+                "and may not match exactly; the app does not require a Sync Module for it."
+            ),
+        ),
+    ),
+    _battery_model(
+        "outdoor_3",
+        ("catalina",),
+        "Outdoor (3rd Gen)",
+        aliases=("Outdoor 3", "Outdoor gen 3"),
+        claim=_TWO_YEARS,
+        support_url=_URL_COVER_ALL_MODELS,
+        procedures=_gen3_procedures(),
+    ),
+    _battery_model(
+        "indoor_3",
+        ("catalina_indoor",),
+        "Indoor (3rd Gen)",
+        aliases=("Indoor (Gen 2)", "Indoor gen 2", "Indoor 3"),
+        claim=None,
+        support_url=_URL_COVER_ALL_MODELS,
+        procedures=_gen3_procedures(),
+        model_notes=(
+            _C_INDOOR_NAME,
+            (
+                "The Blink app lists this camera under its own code; one API reference suspects it "
+                "may also report 'catalina' like the Outdoor (3rd Gen), whose steps are the same."
+            ),
+        ),
+    ),
+    _battery_model(
+        "indoor_1",
+        ("white",),
+        "Indoor (gen 1)",
+        aliases=("Indoor", "Blink Indoor (original)"),
+        claim="up to one year",
+        support_url=_URL_COVER_ALL_MODELS,
+        procedures=_battery_camera(
+            _INDOOR1_COVER,
+            official=True,
+            sync="required",
+            button_hint=(
+                "No source, Blink's or anyone else's, describes a reset button on this camera, "
+                "so there is nothing to hold and no light to watch for."
+            ),
+            reset_notes=(),
+            claim_note="The 'up to one year' claim for the original Blink camera is reported by "
+            "a third-party site.",
+        ),
+    ),
+    _battery_model(
+        "xt",
+        ("xt",),
+        "XT",
+        claim=_TWO_YEARS,
+        support_url=_URL_COVER_ALL_MODELS,
+        procedures=_xt_procedures(
+            "The 'up to two years' claim for the XT is reported by a third-party site."
+        ),
+    ),
+    _battery_model(
+        "xt2",
+        ("xt2",),
+        "XT2",
+        claim=_TWO_YEARS,
+        support_url=_URL_COVER_ALL_MODELS,
+        procedures=_xt_procedures(_CLAIM_FROM_REVIEWS),
+    ),
+    _mains_model(
+        "mini",
+        ("owl",),
+        "Mini",
+        DeviceKind.MINI,
+        aliases=("Mini Pan-Tilt",),
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_mini(),
+        model_notes=(
+            (
+                "The Mini has no battery: it runs from a 5 V USB adapter. The Mini Pan-Tilt is a "
+                "Mini on a motorised mount and reports the same code."
+            ),
+        ),
+    ),
+    _mains_model(
+        "mini_2",
+        ("hawk",),
+        "Mini 2",
+        DeviceKind.MINI,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_mini(),
+        model_notes=(
+            (
+                "The Blink app counts this code among the Minis (Mini 2); one pending blinkpy "
+                "change calls it the 'Blink Arc' instead. This catalog follows the app. Blink "
+                "publishes no care steps for it; the third-party guides treat it like the Mini."
+            ),
+        ),
+    ),
+    _mains_model(
+        "mini_2k_plus",
+        ("chickadee",),
+        "Mini 2K+",
+        DeviceKind.MINI,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_mini(),
+        model_notes=(
+            "No source describes this model's power, reset or lights; the steps are the Mini's.",
+        ),
+    ),
+    _battery_model(
+        "video_doorbell",
+        ("lotus",),
+        "Video Doorbell",
+        kind=DeviceKind.DOORBELL,
+        claim=None,
+        support_url=_URL_DOORBELL_LEDS,
+        procedures=_doorbell(official=True),
+        model_notes=(
+            (
+                "Two case designs exist (open battery bay, or a weatherproof battery cover); both "
+                "are the same model, and the steps cover both."
+            ),
+        ),
+    ),
+    _battery_model(
+        "video_doorbell_2",
+        ("tulip",),
+        "Video Doorbell (2nd Gen)",
+        kind=DeviceKind.DOORBELL,
+        claim=None,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_doorbell(official=False),
+        model_notes=(
+            (
+                "The Blink app treats this code as a doorbell; its marketed name comes from one "
+                "user report and is unconfirmed."
+            ),
+            _BORROWED_DOORBELL_NOTE,
+        ),
+    ),
+    _battery_model(
+        "battery_doorbell_2k_plus",
+        ("orchid",),
+        "Battery Doorbell 2K+",
+        kind=DeviceKind.DOORBELL,
+        claim=None,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_doorbell(official=False),
+        model_notes=(
+            "The name comes from one user report and is unconfirmed.",
+            _BORROWED_DOORBELL_NOTE,
+        ),
+    ),
+    _mains_model(
+        "wired_floodlight",
+        ("superior",),
+        "Wired Floodlight Camera",
+        DeviceKind.FLOODLIGHT,
+        aliases=("Wired Floodlight",),
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_wired_floodlight(),
+        model_notes=(
+            (
+                "Sold in the US only. It has no battery; it is wired into the house supply. Not to "
+                "be confused with the battery Floodlight mount for Outdoor cameras, which is an "
+                "accessory with batteries of its own."
+            ),
+        ),
+    ),
+    _mains_model(
+        "sync_module_1",
+        ("sm1",),
+        "Sync Module (1st Gen)",
+        DeviceKind.SYNC_MODULE,
+        aliases=("Sync Module",),
+        support_url=_URL_SYNC_MODULE_LEDS,
+        procedures=_sync_module(_URL_SYNC_MODULE_LEDS),
+    ),
+    _mains_model(
+        "sync_module_2",
+        ("sm2", "vinnie", "billy"),
+        "Sync Module 2",
+        DeviceKind.SYNC_MODULE,
+        support_url=_URL_SYNC_MODULE_LEDS,
+        procedures=_sync_module(_URL_SYNC_MODULE_LEDS),
+        model_notes=(
+            (
+                "Reports type 'sm2' with subtype 'vinnie'. The subtype 'billy' is rarer: one "
+                "source takes it for a later Sync Module 2, another for a possible Sync Module "
+                "Core; it is treated as a Sync Module 2 here."
+            ),
+        ),
+    ),
+    _mains_model(
+        "sync_module_xr",
+        (),
+        "Sync Module XR",
+        DeviceKind.SYNC_MODULE,
+        support_url=_URL_SYNC_MODULE_XR_FAQ,
+        procedures=_sync_module(_URL_SYNC_MODULE_XR_FAQ),
+        model_notes=(
+            (
+                "Blink's API code for this module is unconfirmed, so it is only found by name. It "
+                "stores clips on a microSD card. The steps are those of the other Sync Modules."
+            ),
+        ),
+    ),
+    _mains_model(
+        "sync_module_core",
+        (),
+        "Sync Module Core",
+        DeviceKind.SYNC_MODULE,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_sync_module(BLINK_SUPPORT_HOME),
+        model_notes=(
+            (
+                "Blink's API code for this module is unconfirmed, so it is only found by name. It "
+                "has no local storage and no Clip Backup. The steps are those of the other Sync "
+                "Modules."
+            ),
+        ),
+    ),
+)
+
+# --- Fallbacks for product codes the catalog does not know ---------------------------------------
+
+_GENERIC_NOTE = (
+    "This device's product code is not in the catalog, so these are the steps for its kind of "
+    "device; check them against Blink's support site."
+)
+UNKNOWN_CODE = "unknown"
+
+GENERIC_MODELS: dict[DeviceKind, ModelText] = {
+    DeviceKind.CAMERA: _battery_model(
+        "generic_camera",
+        (),
+        "Blink camera ({code})",
+        claim=None,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_battery_camera(
+            _GENERIC_CAMERA_COVER,
+            official=False,
+            sync="optional",
+            button_hint=_INSIDE_BUTTON_HINT,
+            reset_notes=(_C_WIRELESS_BUTTON,),
+            claim_note="Blink claims up to two years for its recent battery cameras.",
+        ),
+        model_notes=(_GENERIC_NOTE,),
+    ),
+    DeviceKind.MINI: _mains_model(
+        "generic_mini",
+        (),
+        "Blink Mini ({code})",
+        DeviceKind.MINI,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_mini(),
+        model_notes=(_GENERIC_NOTE,),
+    ),
+    DeviceKind.DOORBELL: _battery_model(
+        "generic_doorbell",
+        (),
+        "Blink doorbell ({code})",
+        kind=DeviceKind.DOORBELL,
+        claim=None,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_doorbell(official=False),
+        model_notes=(_GENERIC_NOTE, _BORROWED_DOORBELL_NOTE),
+    ),
+    DeviceKind.FLOODLIGHT: _mains_model(
+        "generic_floodlight",
+        (),
+        "Blink floodlight ({code})",
+        DeviceKind.FLOODLIGHT,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_wired_floodlight(),
+        model_notes=(_GENERIC_NOTE,),
+    ),
+    DeviceKind.SYNC_MODULE: _mains_model(
+        "generic_sync_module",
+        (),
+        "Blink Sync Module ({code})",
+        DeviceKind.SYNC_MODULE,
+        support_url=BLINK_SUPPORT_HOME,
+        procedures=_sync_module(BLINK_SUPPORT_HOME),
+        model_notes=(_GENERIC_NOTE,),
+    ),
+}

@@ -1,0 +1,431 @@
+"""The procedure catalog: complete, sourced, honest about disagreements, safe for any code."""
+
+from pathlib import Path
+import re
+
+import pytest
+
+from custom_components.blink_care.client.models import DeviceKind, PowerSource
+from custom_components.blink_care.engine.catalog import (
+    BLINK_SUPPORT_HOME,
+    ModelEntry,
+    Procedure,
+    ProcedureName,
+    all_models,
+    battery_description,
+    find_model,
+    model_for,
+)
+
+# Product codes from blink-models.md §3 (the Blink app's device enum) and blink-cloud-api.md §3
+# (codes seen in homescreen captures, with the sm2 subtypes). Kept here so the check runs even
+# where the reference folder is not mounted; test_reference_lists_match_the_files keeps it honest.
+REFERENCE_CODES = (
+    "white",
+    "xt",
+    "xt2",
+    "catalina",
+    "catalina_indoor",
+    "sedona",
+    "sonoran",
+    "owl",
+    "hawk",
+    "chickadee",
+    "lotus",
+    "tulip",
+    "orchid",
+    "superior",
+    "sm1",
+    "sm2",
+    "vinnie",
+    "billy",
+)
+# The contradictions listed in blink-models.md §6, by their letter there.
+CONTRADICTION_IDS = frozenset("ABCDEFGHIJKLMNOP")
+# App enum placeholders and accessory/subtype words that are not device codes.
+NOT_DEVICE_CODES = frozenset({"unknown", "sync_module", "none", "rosie", "storm"})
+
+_CONTRADICTION = re.compile(r"^Contradiction ([A-Z]):")
+_REFERENCE_DIRS = (
+    Path("/work/shared/reference"),
+    Path(__file__).resolve().parents[3] / "shared" / "reference",
+)
+
+
+def _reference_file(name: str) -> Path | None:
+    return next((d / name for d in _REFERENCE_DIRS if (d / name).is_file()), None)
+
+
+def _section(text: str, number: int) -> str:
+    """The body of a '## <number>.' section of a reference file."""
+    match = re.search(rf"^## {number}\..*?(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, f"section {number} not found"
+    return match.group(0)
+
+
+def _table_cells(section: str, column: int) -> list[str]:
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return [row.split("|")[column + 1] for row in rows[2:]]  # skip header and separator
+
+
+def _every_entry() -> tuple[ModelEntry, ...]:
+    """The real models plus the generic fallback of every kind of device."""
+    return (*all_models(), *(model_for("not-a-code", kind=kind) for kind in DeviceKind))
+
+
+def _every_procedure() -> list[tuple[ModelEntry, Procedure]]:
+    return [(entry, p) for entry in _every_entry() for p in entry.procedures.values()]
+
+
+def _text(procedure: Procedure) -> str:
+    return " ".join((*procedure.steps, *procedure.warnings, *procedure.notes))
+
+
+# --- Completeness ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_every_procedure_has_steps_and_an_https_source(entry, procedure):
+    assert procedure.title
+    assert procedure.steps
+    assert all(step.strip() for step in procedure.steps)
+    assert procedure.estimated_minutes > 0
+    assert procedure.source_url.startswith("https://")
+    assert entry.procedures[procedure.name] is procedure
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_urls_are_https(entry):
+    urls = [entry.support_url]
+    for procedure in entry.procedures.values():
+        urls.append(procedure.source_url)
+        urls += re.findall(r"\w+://\S+", _text(procedure))
+    assert urls
+    assert all(url.startswith("https://") for url in urls), urls
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_applicable_procedures_follow_power_and_kind(entry):
+    names = set(entry.procedures)
+    common = {
+        ProcedureName.POWER_CYCLE,
+        ProcedureName.SOFT_RESET,
+        ProcedureName.REMOVE_FROM_ACCOUNT,
+        ProcedureName.FLASHING_RED,
+        ProcedureName.OFFLINE,
+    }
+    assert common <= names
+    battery_only = {ProcedureName.OPEN_COVER, ProcedureName.BATTERY_CHANGE}
+    if entry.power is PowerSource.MAINS:
+        assert not names & battery_only
+        assert entry.battery_count == 0
+        assert entry.battery_type is None
+        assert entry.battery_life_claim is None
+    else:
+        assert battery_only <= names
+        assert entry.battery_count == 2
+    is_module = entry.kind is DeviceKind.SYNC_MODULE
+    assert (ProcedureName.SYNC_MODULE_RESET in names) is is_module
+    assert (ProcedureName.FACTORY_RESET in names) is not is_module
+
+
+def test_minis_have_no_battery_at_all():
+    minis = [entry for entry in all_models() if entry.kind is DeviceKind.MINI]
+    assert {code for entry in minis for code in entry.codes} == {"owl", "hawk", "chickadee"}
+    for entry in minis:
+        assert entry.power is PowerSource.MAINS
+        assert battery_description(entry) is None
+        assert ProcedureName.BATTERY_CHANGE not in entry.procedures
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_model_tools_cover_every_procedure(entry):
+    for procedure in entry.procedures.values():
+        assert set(procedure.tools) <= set(entry.tools)
+
+
+def test_keys_and_codes_are_unique_and_models_are_not_generic():
+    models = all_models()
+    keys = [entry.key for entry in models]
+    codes = [code for entry in models for code in entry.codes]
+    assert len(keys) == len(set(keys))
+    assert len(codes) == len(set(codes))
+    assert not any(entry.generic for entry in models)
+
+
+# --- Product codes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", REFERENCE_CODES)
+def test_every_reference_code_maps_to_a_real_model(code):
+    entry = model_for(code)
+    assert not entry.generic
+    assert code in entry.codes
+    assert find_model(code) is entry
+
+
+def test_reference_lists_match_the_files():
+    models_md = _reference_file("blink-models.md")
+    api_md = _reference_file("blink-cloud-api.md")
+    if models_md is None or api_md is None:
+        pytest.skip("reference folder not mounted here")
+    models_text = models_md.read_text(encoding="utf-8")
+    enum_codes = {
+        code
+        for cell in _table_cells(_section(models_text, 3), 1)
+        for code in re.findall(r"`([a-z0-9_]+)`", cell)
+    }
+    api_codes = {
+        code
+        for cell in _table_cells(_section(api_md.read_text(encoding="utf-8"), 3), 0)
+        for code in re.findall(r"`([a-z0-9_]+)`", cell)
+    }
+    listed = set(re.findall(r"^\*\*([A-Z])\. ", _section(models_text, 6), re.MULTILINE))
+    assert "catalina_indoor" in enum_codes
+    assert "vinnie" in api_codes
+    assert (enum_codes | api_codes) - NOT_DEVICE_CODES == set(REFERENCE_CODES)
+    assert listed == CONTRADICTION_IDS
+
+
+def test_catalina_is_the_outdoor_third_generation():
+    assert model_for("catalina").name == "Outdoor (3rd Gen)"
+    assert model_for("catalina_indoor").name == "Indoor (3rd Gen)"
+
+
+def test_subtype_wins_over_type_and_code_wins_over_kind():
+    assert model_for("sm2", "billy").key == "sync_module_2"
+    assert model_for("sm2", "vinnie").key == "sync_module_2"
+    assert model_for("sm1", "none").key == "sync_module_1"
+    assert model_for("OWL", kind=DeviceKind.CAMERA).key == "mini"
+
+
+@pytest.mark.parametrize("kind", list(DeviceKind))
+def test_unknown_code_gets_a_generic_entry_of_its_kind(kind):
+    entry = model_for("zebra9", kind=kind)
+    assert entry.generic
+    assert entry.kind is kind
+    assert "zebra9" in entry.name
+    assert entry.support_url == BLINK_SUPPORT_HOME
+    assert entry.procedures
+
+
+def test_unknown_camera_code_is_named_after_the_code():
+    assert model_for("zebra9").name == "Blink camera (zebra9)"
+    assert model_for("zebra9").kind is DeviceKind.CAMERA
+
+
+@pytest.mark.parametrize("code", [None, "", "   "])
+def test_missing_code_never_raises(code):
+    entry = model_for(code, None, None)
+    assert entry.generic
+    assert entry.name == "Blink camera (unknown)"
+    assert entry.procedures[ProcedureName.OFFLINE].steps
+
+
+def test_generic_names_do_not_leak_into_the_shared_fallback():
+    first = model_for("first-code", kind=DeviceKind.MINI)
+    second = model_for("second-code", kind=DeviceKind.MINI)
+    assert "first-code" in first.name
+    assert "second-code" in second.name
+    assert "first-code" not in second.name
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("catalina", "outdoor_3"),
+        ("CATALINA", "outdoor_3"),
+        ("Outdoor (3rd Gen)", "outdoor_3"),
+        ("  outdoor  (3rd gen) ", "outdoor_3"),
+        ("xt2", "xt2"),
+        ("Blink XT2", "xt2"),
+        ("Blink Mini", "mini"),
+        ("Indoor (Gen 2)", "indoor_3"),
+        ("vinnie", "sync_module_2"),
+        ("Sync Module XR", "sync_module_xr"),
+        ("outdoor_4", "outdoor_4"),
+        ("Video Doorbell", "video_doorbell"),
+    ],
+)
+def test_find_model_by_code_name_or_alias(query, key):
+    found = find_model(query)
+    assert found is not None
+    assert found.key == key
+
+
+@pytest.mark.parametrize("query", ["", "Outdoor 9", "zebra9", "Blink"])
+def test_find_model_returns_none_for_unknown_text(query):
+    assert find_model(query) is None
+
+
+@pytest.mark.parametrize("entry", all_models(), ids=lambda e: e.key)
+def test_find_model_finds_every_model_by_its_name(entry: ModelEntry) -> None:
+    assert find_model(entry.name) is entry
+    assert find_model(entry.name.upper()) is entry
+
+
+# --- Content a user relies on --------------------------------------------------------------
+
+
+def test_battery_description():
+    assert battery_description(model_for("sedona")) == "2 × AA 1.5 V lithium, non-rechargeable"  # noqa: RUF001
+    assert battery_description(model_for("owl")) is None
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_off_seconds_only_on_power_cycles_and_within_limits(entry, procedure):
+    if procedure.name is ProcedureName.POWER_CYCLE:
+        assert procedure.off_seconds is not None
+        assert 5 <= procedure.off_seconds <= 300
+    else:
+        assert procedure.off_seconds is None
+
+
+def test_off_time_is_blinks_figure_or_the_30_second_default():
+    assert model_for("lotus").procedures[ProcedureName.POWER_CYCLE].off_seconds == 5
+    for entry in _every_entry():
+        power_cycle = entry.procedures[ProcedureName.POWER_CYCLE]
+        if not power_cycle.official:
+            assert power_cycle.off_seconds == 30, entry.key
+            assert "30 seconds" in " ".join(power_cycle.steps)
+
+
+def _doorbells() -> list[ModelEntry]:
+    return [entry for entry in _every_entry() if entry.kind is DeviceKind.DOORBELL]
+
+
+@pytest.mark.parametrize("entry", _doorbells(), ids=lambda e: e.key)
+def test_every_hands_on_doorbell_procedure_warns_about_the_breaker(entry):
+    hands_on = [
+        procedure
+        for procedure in entry.procedures.values()
+        if any("back plate" in step or "batteries" in step for step in procedure.steps)
+    ]
+    assert {p.name for p in hands_on} >= {
+        ProcedureName.OPEN_COVER,
+        ProcedureName.BATTERY_CHANGE,
+        ProcedureName.POWER_CYCLE,
+        ProcedureName.SOFT_RESET,
+        ProcedureName.FACTORY_RESET,
+        ProcedureName.OFFLINE,
+    }
+    for procedure in hands_on:
+        assert any("circuit breaker" in warning for warning in procedure.warnings), procedure.name
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_offline_guide_goes_from_least_to_most_invasive(entry):
+    steps = entry.procedures[ProcedureName.OFFLINE].steps
+    labels = [step.split(":", 1)[0] for step in steps]
+    expected = [
+        "Batteries" if entry.power is PowerSource.BATTERY else "Power supply",
+        "Wi-Fi",
+        "Router",
+        "Power cycle",
+        *(["Sync Module"] if entry.kind is not DeviceKind.SYNC_MODULE else []),
+        "Factory reset (last resort)",
+        "Blink support",
+    ]
+    assert labels == expected
+    assert "2.4 GHz" in steps[1]
+    assert "does not remove the device from your account" in steps[-2]
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_resets_give_hold_time_light_and_account_caveat(entry):
+    name = (
+        ProcedureName.SYNC_MODULE_RESET
+        if entry.kind is DeviceKind.SYNC_MODULE
+        else ProcedureName.FACTORY_RESET
+    )
+    steps = " ".join(entry.procedures[name].steps)
+    assert "does NOT remove" in steps
+    assert "hold" in steps
+    assert "light" in steps
+    assert entry.procedures[name].warnings
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_remove_from_account_is_the_fix_for_already_registered(entry):
+    steps = " ".join(entry.procedures[ProcedureName.REMOVE_FROM_ACCOUNT].steps)
+    assert "Delete Device" in steps
+    assert "serial number already registered" in steps
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("sedona", ("opening tool", "counter-clockwise")),
+        ("catalina", ("silicone", "counter-clockwise")),
+        ("xt2", ("grey switch", "keep holding")),
+        ("xt", ("grey switch", "keep holding")),
+        ("white", ("latch", "underside")),
+        ("lotus", ("opening key", "circuit breaker")),
+    ],
+)
+def test_cover_steps_are_the_models_own(code, words):
+    steps = " ".join(model_for(code).procedures[ProcedureName.OPEN_COVER].steps)
+    for word in words:
+        assert word in steps
+
+
+@pytest.mark.parametrize(
+    ("code", "official"),
+    [
+        ("sedona", True),
+        ("catalina", True),
+        ("catalina_indoor", True),
+        ("white", True),
+        ("xt", True),
+        ("xt2", True),
+        ("lotus", True),
+        ("sonoran", False),
+        ("tulip", False),
+        ("orchid", False),
+    ],
+)
+def test_cover_is_official_only_where_blink_wrote_it_for_that_model(code, official):
+    assert model_for(code).procedures[ProcedureName.OPEN_COVER].official is official
+
+
+# --- Contradictions ---------------------------------------------------------------------------
+
+
+def _contradictions(procedure: Procedure) -> set[str]:
+    return {m.group(1) for note in procedure.notes if (m := _CONTRADICTION.match(note))}
+
+
+def test_all_contradictions_appear_as_notes():
+    found = set().union(*(_contradictions(p) for _, p in _every_procedure()))
+    assert found == CONTRADICTION_IDS
+
+
+@pytest.mark.parametrize(
+    ("letter", "code", "name"),
+    [
+        ("A", "owl", ProcedureName.FACTORY_RESET),
+        ("B", "hawk", ProcedureName.FACTORY_RESET),
+        ("C", "sedona", ProcedureName.POWER_CYCLE),
+        ("C", "lotus", ProcedureName.POWER_CYCLE),
+        ("D", "lotus", ProcedureName.FACTORY_RESET),
+        ("E", "sedona", ProcedureName.FACTORY_RESET),
+        ("F", "lotus", ProcedureName.FACTORY_RESET),
+        ("G", "xt2", ProcedureName.OPEN_COVER),
+        ("H", "sedona", ProcedureName.OPEN_COVER),
+        ("I", "catalina", ProcedureName.BATTERY_CHANGE),
+        ("J", "lotus", ProcedureName.BATTERY_CHANGE),
+        ("K", "white", ProcedureName.BATTERY_CHANGE),
+        ("L", "lotus", ProcedureName.OPEN_COVER),
+        ("M", "catalina_indoor", ProcedureName.OPEN_COVER),
+        ("N", "sm2", ProcedureName.SYNC_MODULE_RESET),
+        ("O", "xt", ProcedureName.REMOVE_FROM_ACCOUNT),
+        ("P", "lotus", ProcedureName.FLASHING_RED),
+    ],
+)
+def test_contradiction_sits_where_it_matters(letter, code, name):
+    assert letter in _contradictions(model_for(code).procedures[name])
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_every_power_cycle_records_the_off_time_disagreement(entry):
+    assert "C" in _contradictions(entry.procedures[ProcedureName.POWER_CYCLE])
