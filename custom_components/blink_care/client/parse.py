@@ -30,6 +30,7 @@ _OWL_CODES_OF_OTHER_KIND: dict[str, DeviceKind] = {"superior": DeviceKind.FLOODL
 # Blink's readings outside these ranges are sensor noise or placeholders (-255 dBm, 9.00 V).
 _VOLTAGE_RANGE = (0.5, 2.5)
 _DBM_RANGE = (-120, -1)
+_TEMPERATURE_F_RANGE = (-60.0, 200.0)
 
 
 def check_body_code(body: Any) -> None:
@@ -50,13 +51,14 @@ def parse_homescreen(body: Any, account_id: str, taken_at: datetime) -> AccountS
         raise CloudUnreachableError("homescreen is not a JSON object")
     skipped: list[str] = []
     network_names = _network_names(body.get("networks"))
-    sync_serial_by_network: dict[int, str] = {}
     raw_entries = list(_device_entries(body, skipped))
+    # Cameras report through the sync module on their network; only usable modules count.
+    sync_serial_by_network: dict[int, str] = {}
     for kind, entry in raw_entries:
-        network_id = as_int(entry.get("network_id"))
-        serial = _serial(entry)
-        if kind is DeviceKind.SYNC_MODULE and network_id is not None and serial:
-            sync_serial_by_network.setdefault(network_id, serial)
+        if kind is DeviceKind.SYNC_MODULE:
+            module = _device(kind, entry, {})
+            if module is not None and module.network_id is not None:
+                sync_serial_by_network.setdefault(module.network_id, module.serial)
 
     devices: list[DeviceSnapshot] = []
     seen: set[str] = set()
@@ -100,6 +102,10 @@ def parse_camera_config(body: Any, serial: str, taken_at: datetime) -> CameraCon
     if voltage_hundredths is None:
         voltage_hundredths = as_float(last_connect.get("battery_voltage"))
     ac_power = last_connect.get("ac_power", camera.get("ac_power"))
+    # The calibrated reading (what the homescreen shows); the raw sensor value as a fallback.
+    calibrated_temperature = as_float(signals.get("temp"))
+    if calibrated_temperature is None:
+        calibrated_temperature = as_float(camera.get("temperature"))
     return CameraConfigSnapshot(
         serial=serial,
         taken_at=taken_at,
@@ -109,7 +115,7 @@ def parse_camera_config(body: Any, serial: str, taken_at: datetime) -> CameraCon
         wifi_dbm=_dbm(camera.get("wifi_strength")),
         sync_signal_dbm=_dbm(camera.get("lfr_strength")),
         ac_power=ac_power if isinstance(ac_power, bool) else None,
-        temperature_f=as_float(camera.get("temperature")),
+        temperature_f=_in_range(calibrated_temperature, _TEMPERATURE_F_RANGE),
         battery_state=as_str(camera.get("battery_state")) or as_str(signals.get("battery_state")),
         battery_check_time=as_datetime(camera.get("battery_check_time")),
     )
@@ -172,7 +178,7 @@ def _device(
         battery_bars=_bounded_int(signals.get("battery"), 0, 3) if battery_powered else None,
         wifi_bars=_bounded_int(wifi, 0, 5),
         sync_signal_bars=_bounded_int(signals.get("lfr"), 0, 5),
-        temperature_f=_in_range(as_float(signals.get("temp")), (-60.0, 200.0)),
+        temperature_f=_in_range(as_float(signals.get("temp")), _TEMPERATURE_F_RANGE),
         firmware=as_str(entry.get("fw_version")),
         updated_at=as_datetime(entry.get("updated_at")),
         last_heartbeat=as_datetime(entry.get("last_hb")),
@@ -212,22 +218,26 @@ def as_str(value: Any) -> str | None:
 
 def as_float(value: Any) -> float | None:
     """A finite number, accepting numeric strings; None for anything else (bools included)."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    else:
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except ValueError, OverflowError:
         return None
     return number if math.isfinite(number) else None
 
 
 def as_int(value: Any) -> int | None:
-    """A whole number, accepting numeric strings."""
+    """A whole number, accepting numeric strings; ints are kept exact (ids exceed 2**53)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
     number = as_float(value)
     if number is None or number != int(number):
         return None
