@@ -249,7 +249,7 @@ class BlinkCloudClient:
         """One homescreen request: the whole account's devices and their health."""
         async with self._lock:
             await self._ensure_logged_in()
-            body = await self._request_json(
+            body = await self._request_json_signing_in_again(
                 lambda: blink_api.request_homescreen(self._blink, force=True)
             )
             account_id = self.account_id or ""
@@ -265,7 +265,7 @@ class BlinkCloudClient:
                 f"{self._blink.urls.base_url}/network/{camera.network_id}"
                 f"/camera/{camera.blink_id}/config"
             )
-            body = await self._request_json(
+            body = await self._request_json_signing_in_again(
                 lambda: self._blink.auth.query(
                     url=url, headers=self._blink.auth.header, json_resp=False
                 )
@@ -308,6 +308,20 @@ class BlinkCloudClient:
     def _notify_tokens(self) -> None:
         if self._on_tokens_changed is not None:
             self._on_tokens_changed(self.login_data)
+
+    async def _request_json_signing_in_again(self, send: Callable[[], Any]) -> Any:
+        """Like _request_json, but a refused session gets one fresh sign-in and one retry.
+
+        Blink ends sessions now and then; the stored refresh token or password usually still
+        works, and asking the user to sign in again would be a false alarm.
+        """
+        try:
+            return await self._request_json(send)
+        except HardwareIdRejectedError:
+            raise
+        except AuthFailedError:
+            await self._login_locked()
+            return await self._request_json(send)
 
     async def _request_json(self, send: Callable[[], Any]) -> Any:
         """Send one request through blinkpy and return its JSON body, or raise a typed error."""

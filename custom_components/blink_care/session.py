@@ -1,0 +1,49 @@
+"""A dedicated HTTP session per Blink login, as Blink's OAuth sign-in requires."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+
+from .client.api import BlinkCloudClient, RequestRecorder
+
+
+@dataclass(frozen=True, slots=True)
+class BlinkSession:
+    """An aiohttp session with its own cookie jar, and the recorder watching its requests."""
+
+    session: aiohttp.ClientSession
+    recorder: RequestRecorder
+
+
+def async_blink_session(hass: HomeAssistant) -> BlinkSession:
+    """A new session with its own cookie jar.
+
+    Why not Home Assistant's shared session: Blink's sign-in sets cookies that must survive
+    from the password step to the PIN step (it answers "empty_cookies" otherwise), and the
+    shared session's jar is not ours to fill. `unsafe=True` keeps cookies for IP-address hosts.
+    Home Assistant closes the session when the config entry that created it unloads, or when
+    it stops.
+    """
+    recorder = RequestRecorder()
+    session = async_create_clientsession(
+        hass, cookie_jar=aiohttp.CookieJar(unsafe=True), trace_configs=[recorder.trace_config]
+    )
+    return BlinkSession(session, recorder)
+
+
+def async_create_blink_client(
+    hass: HomeAssistant,
+    blink_session: BlinkSession,
+    login_data: Mapping[str, Any],
+    on_tokens_changed: Callable[[dict[str, Any]], None] | None = None,
+) -> BlinkCloudClient:
+    """A client starting a fresh sign-in on the session (cookies of an earlier try dropped)."""
+    blink_session.session.cookie_jar.clear()
+    return BlinkCloudClient(
+        blink_session.session, blink_session.recorder, login_data, on_tokens_changed
+    )

@@ -1,0 +1,264 @@
+"""The sign-in flows, driven against the simulated Blink cloud through blinkpy's real HTTP path."""
+
+from typing import Any
+from unittest.mock import patch
+import uuid
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
+
+from blink_sim import Fault, Fleet, SimCloud
+from blink_sim.redirect import redirect_blinkpy
+from custom_components.blink_care.const import (
+    CONF_LOW_THRESHOLD,
+    CONF_OFFLINE_GRACE_MINUTES,
+    CONF_PIN,
+    CONF_REPLACEMENT_JUMP,
+    CONF_SCAN_INTERVAL,
+    CONF_WARNING_LEAD_DAYS,
+    DOMAIN,
+)
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.util import dt as dt_util
+
+from .conftest import PASSWORD, PIN, USERNAME
+
+CREDENTIALS = {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+
+
+async def _start(hass: HomeAssistant) -> dict[str, Any]:
+    return await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+
+
+async def test_user_flow_creates_entry_with_tokens(hass: HomeAssistant, sim: SimCloud) -> None:
+    """Signing in stores the tokens, a per-install UUID hardware id and the account id."""
+    result = await _start(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == USERNAME
+    entry = result["result"]
+    assert entry.unique_id == str(sim.account_id)
+    data = entry.data
+    assert data[CONF_USERNAME] == USERNAME
+    assert data["token"]
+    assert data["refresh_token"]
+    assert uuid.UUID(data["hardware_id"])
+    assert data["hardware_id"] in sim.hardware_ids_seen
+    assert str(data["account_id"]) == str(sim.account_id)
+
+
+async def test_pin_flow_retries_wrong_pin_without_new_login(
+    hass: HomeAssistant, sim: SimCloud
+) -> None:
+    """A PIN step follows the password; a wrong PIN is retried on the same sign-in."""
+    sim.require_pin(True)
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa"
+    signins = sim.requests.by_endpoint["oauth_signin"]
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_PIN: "000000"})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_pin"}
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_PIN: PIN})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].data["refresh_token"]
+    # The password was sent once: the PIN retry reused the same sign-in and cookie jar.
+    assert sim.requests.by_endpoint["oauth_signin"] == signins
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (Fault.HTTP_503, "cannot_connect"),
+        (Fault.HTML_ERROR, "cannot_connect"),
+        (Fault.DISCONNECT, "cannot_connect"),
+        (Fault.HTTP_429, "rate_limited"),
+    ],
+)
+async def test_user_flow_cloud_faults(
+    hass: HomeAssistant, sim: SimCloud, fault: Fault, error: str
+) -> None:
+    """Faults of the cloud become translated form errors, and the user can try again."""
+    sim.faults.inject(fault)
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+
+    sim.faults.clear()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_wrong_password(hass: HomeAssistant, sim: SimCloud) -> None:
+    """A refused password is 'invalid_auth' and keeps the e-mail in the form."""
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: "wrong"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+
+
+async def test_user_flow_unexpected_error(hass: HomeAssistant, sim: SimCloud) -> None:
+    """A bug in blinkpy shows 'unknown' instead of crashing the flow."""
+    with patch("blinkpy.auth.Auth.startup", side_effect=RuntimeError("boom")):
+        result = await hass.config_entries.flow.async_configure(
+            (await _start(hass))["flow_id"], CREDENTIALS
+        )
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_same_account_twice_aborts(
+    hass: HomeAssistant, sim: SimCloud, config_entry: MockConfigEntry
+) -> None:
+    """Adding an account that is already set up aborts."""
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], {**CREDENTIALS, CONF_USERNAME: "USER@example.com "}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth_after_revoked_tokens(
+    hass: HomeAssistant, sim: SimCloud, loaded_entry: MockConfigEntry
+) -> None:
+    """Revoked tokens and a changed password start reauth; the new password fixes it."""
+    sim.revoke_tokens()
+    sim.password = "new-password"
+    await loaded_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    flow_id = flows[0]["flow_id"]
+
+    result = await hass.config_entries.flow.async_configure(flow_id, {CONF_PASSWORD: "wrong"})
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_PASSWORD: "new-password"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert loaded_entry.data[CONF_PASSWORD] == "new-password"
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_with_pin(
+    hass: HomeAssistant, sim: SimCloud, config_entry: MockConfigEntry
+) -> None:
+    """Reauth can pass through the PIN step too."""
+    sim.require_pin(True)
+    result = await config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: PASSWORD}
+    )
+    assert result["step_id"] == "2fa"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_PIN: PIN})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+
+
+async def test_reauth_on_hardware_id_rejected(
+    hass: HomeAssistant, sim: SimCloud, config_entry: MockConfigEntry
+) -> None:
+    """A 406 during setup asks the user to sign in again with a message that says why."""
+    sim.faults.inject(Fault.HTTP_406, endpoints={"oauth_token", "oauth_authorize"})
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert config_entry.reason is not None
+    assert "406" in config_entry.reason
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_reconfigure_same_and_other_account(
+    hass: HomeAssistant, sim: SimCloud, config_entry: MockConfigEntry
+) -> None:
+    """Reconfigure updates the password of the same account and refuses another account."""
+    result = await config_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.data["refresh_token"]
+
+    other_fleet = Fleet.build(
+        sync_modules=1, battery_cameras=1, minis=0, doorbells=0, now=dt_util.utcnow()
+    )
+    other_fleet.account_id = sim.account_id + 1
+    other = SimCloud(
+        other_fleet, clock=dt_util.utcnow, username=USERNAME, password=PASSWORD, pin=PIN
+    )
+    undo = redirect_blinkpy(await other.start(host="127.0.0.1", port=0))
+    try:
+        result = await config_entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+    finally:
+        undo()
+        await other.stop()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+
+
+async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """Options are stored and the entry reloads with them."""
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    options = {
+        CONF_SCAN_INTERVAL: 300,
+        CONF_LOW_THRESHOLD: 25,
+        CONF_WARNING_LEAD_DAYS: 30,
+        CONF_REPLACEMENT_JUMP: 40,
+        CONF_OFFLINE_GRACE_MINUTES: 0,
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options == options
+    coordinator = loaded_entry.runtime_data.coordinator
+    assert coordinator.update_interval is not None
+    assert coordinator.update_interval.total_seconds() == 300
+    assert coordinator.battery_settings.low_threshold_pct == 25
+
+
+async def test_options_out_of_range_rejected(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A poll interval below 60 s is refused by the form's schema and nothing changes."""
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    with pytest.raises(vol.Invalid):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {
+                CONF_SCAN_INTERVAL: 5,
+                CONF_LOW_THRESHOLD: 20,
+                CONF_WARNING_LEAD_DAYS: 21,
+                CONF_REPLACEMENT_JUMP: 30,
+                CONF_OFFLINE_GRACE_MINUTES: 10,
+            },
+        )
+    assert loaded_entry.options == {}
