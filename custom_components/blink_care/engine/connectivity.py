@@ -52,6 +52,16 @@ _ONLINE_STATUSES = frozenset({"online", "done"})
 _OFFLINE_STATUS = "offline"
 
 
+def reported_online(status: str | None) -> bool | None:
+    """What a raw Blink status says, before any grace period: True, False, or None (unclear)."""
+    normalised = (status or "").strip().lower()
+    if normalised in _ONLINE_STATUSES:
+        return True
+    if normalised == _OFFLINE_STATUS:
+        return False
+    return None
+
+
 class Connectivity(StrEnum):
     """What the integration believes about a device's link to the Blink cloud."""
 
@@ -253,17 +263,17 @@ class ConnectivityTracker:
         reported_times = [t for t in (device.updated_at, device.last_heartbeat) if t is not None]
         if reported_times:
             record.last_seen = max(reported_times)
-        status = (device.status or "").strip().lower()
+        online = reported_online(device.status)
         if self._sync_module_reported_offline(device.serial, record):
             # The cloud hears this camera only through its sync module: its status is stale.
             record.drop_offline_run()
-        elif status in _ONLINE_STATUSES:
+        elif online is True:
             record.own = Connectivity.ONLINE
             record.offline_since = None
             record.drop_offline_run()
             if not reported_times:
                 record.last_seen = now
-        elif status == _OFFLINE_STATUS and record.own is not Connectivity.OFFLINE:
+        elif online is False and record.own is not Connectivity.OFFLINE:
             self._count_offline_report(record, now)
 
     def _count_offline_report(self, record: _DeviceRecord, now: datetime) -> None:
