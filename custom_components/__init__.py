@@ -1,1 +1,1 @@
-"""Lets tests import the integration as `custom_components.blink_care` (HACS ships only blink_care/)."""
+"""Lets tests import `custom_components.blink_care`; HACS ships only blink_care/ itself."""

@@ -167,7 +167,8 @@ ensure_venv() {
   local req venv stamp_file wanted python
   req="$(requirements_file)"
   venv="$(venv_dir)"
-  wanted="$(cat "$REPO_DIR/requirements/"*.txt | sha256sum | cut -c1-16)"
+  # The files this environment installs from (each includes runtime.txt).
+  wanted="$(cat "$REPO_DIR/requirements/runtime.txt" "$REPO_DIR/$req" | sha256sum | cut -c1-16)"
   if [ "$BLINK_CARE_MODE" = host ]; then
     python="$HOST_PYTHON"
     stamp_file="$venv/.blink_care-stamp"

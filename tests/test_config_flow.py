@@ -1,6 +1,5 @@
 """The sign-in flows, driven against the simulated Blink cloud through blinkpy's real HTTP path."""
 
-from typing import Any
 from unittest.mock import patch
 import uuid
 
@@ -19,7 +18,7 @@ from custom_components.blink_care.const import (
     CONF_WARNING_LEAD_DAYS,
     DOMAIN,
 )
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -30,7 +29,7 @@ from .conftest import PASSWORD, PIN, USERNAME
 CREDENTIALS = {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
 
 
-async def _start(hass: HomeAssistant) -> dict[str, Any]:
+async def _start(hass: HomeAssistant) -> ConfigFlowResult:
     return await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
 
 

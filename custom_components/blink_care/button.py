@@ -1,6 +1,8 @@
 """The 'batteries replaced' button of each battery-powered device."""
 
-from homeassistant.components.button import ButtonEntity
+from dataclasses import dataclass
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -10,7 +12,13 @@ from .entity import BlinkCareEntity, DeviceEntityDescription, async_add_device_e
 
 PARALLEL_UPDATES = 1
 
-MARK_BATTERIES_REPLACED = DeviceEntityDescription(
+
+@dataclass(frozen=True, kw_only=True)
+class BlinkCareButtonEntityDescription(DeviceEntityDescription, ButtonEntityDescription):
+    """A per-device button."""
+
+
+MARK_BATTERIES_REPLACED = BlinkCareButtonEntityDescription(
     key="mark_batteries_replaced",
     translation_key="mark_batteries_replaced",
     exists_fn=lambda state: state.snapshot.power_source is PowerSource.BATTERY,
@@ -30,6 +38,8 @@ async def async_setup_entry(
 
 class MarkReplacedButton(BlinkCareEntity, ButtonEntity):
     """Press after putting in new batteries: a manual record wins over detection."""
+
+    entity_description: BlinkCareButtonEntityDescription
 
     async def async_press(self) -> None:
         """Record the replacement now."""

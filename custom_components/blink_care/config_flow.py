@@ -10,7 +10,6 @@ from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
@@ -19,7 +18,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     EntitySelector,
@@ -304,7 +303,7 @@ class BlinkCareOptionsFlow(OptionsFlowWithReload):
                 if user_input.get(label)
             }
             return self.async_create_entry(data={**entry.options, CONF_POWER_PLUGS: plugs})
-        switch = EntitySelector(EntitySelectorConfig(domain=SWITCH_DOMAIN))
+        switch = EntitySelector(EntitySelectorConfig(domain=Platform.SWITCH))
         schema = vol.Schema({vol.Optional(label): switch for label in labels.values()})
         return self.async_show_form(
             step_id="power_plugs",

@@ -206,7 +206,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         self.backoff_level += 1
         doubled = self.base_interval.total_seconds() * 2**self.backoff_level
         delay = min(doubled, MAX_BACKOFF.total_seconds())
-        return max(delay, retry_after or 0.0)
+        return float(max(delay, retry_after or 0.0))
 
     def _next_interval(self) -> timedelta:
         """Poll sooner while something is offline or just changed, never below 60 s."""

@@ -89,8 +89,6 @@ def async_add_device_entities[DescriptionT: DeviceEntityDescription](
 
     @callback
     def add_new_devices() -> None:
-        if coordinator.data is None:
-            return
         entities: list[Entity] = []
         for serial, state in coordinator.data.devices.items():
             if serial in known:

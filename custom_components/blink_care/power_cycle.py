@@ -9,7 +9,6 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     EVENT_HOMEASSISTANT_STOP,
@@ -17,11 +16,13 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
+    Platform,
 )
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.util import dt as dt_util
+from homeassistant.util.json import JsonValueType
 
 from .const import DOMAIN
 from .coordinator import BlinkCareCoordinator
@@ -41,7 +42,7 @@ class PowerCycleResult:
     seconds_until_online: float | None
     switch_entity_id: str
 
-    def as_response(self) -> dict[str, str | float | None]:
+    def as_response(self) -> dict[str, JsonValueType]:
         """The action's response dictionary."""
         return {
             "result": "back_online" if self.back_online else "still_offline",
@@ -54,7 +55,7 @@ def check_switch(hass: HomeAssistant, switch_entity_id: str) -> None:
     """Refuse a switch that does not exist or cannot be controlled right now."""
     state = hass.states.get(switch_entity_id)
     if (
-        not switch_entity_id.startswith(f"{SWITCH_DOMAIN}.")
+        not switch_entity_id.startswith(f"{Platform.SWITCH}.")
         or state is None
         or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN)
     ):
@@ -83,7 +84,7 @@ async def _sleep(hass: HomeAssistant, seconds: float) -> None:
 
 async def _switch(hass: HomeAssistant, service: str, switch_entity_id: str) -> None:
     await hass.services.async_call(
-        SWITCH_DOMAIN, service, {ATTR_ENTITY_ID: switch_entity_id}, blocking=True
+        Platform.SWITCH, service, {ATTR_ENTITY_ID: switch_entity_id}, blocking=True
     )
 
 
