@@ -1,0 +1,79 @@
+"""`scripts/bench battery` through its command line, on a small generated trace set."""
+
+import contextlib
+import io
+from pathlib import Path
+import re
+
+import pytest
+
+from benchmarks import __main__ as bench_cli, battery
+
+LAST_LINE = re.compile(
+    r"^battery traces=(?P<traces>\d+) warned_14d=(?P<warned>[0-9.]+|nan)"
+    r" lead_p05_days=(?P<p05>[0-9.]+|nan) lead_median_days=(?P<median>[0-9.]+|nan)"
+    r" false_alerts_per_device_year=(?P<false>[0-9.]+|nan)"
+    r" mae50_pct=(?P<mae50>[0-9.]+|nan) mae25_pct=(?P<mae25>[0-9.]+|nan)"
+    r" mae10_pct=(?P<mae10>[0-9.]+|nan) blink_low_lead_median_days=(?P<blink>[0-9.]+|nan)$"
+)
+
+
+@pytest.fixture(scope="module")
+def small_set(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Generate a 14-device set once through the CLI; keep what it printed."""
+    path = tmp_path_factory.mktemp("traces") / "small.csv"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = bench_cli.main(
+            ["battery", "--generate", str(path), "--seed", "5", "--devices", "14"]
+        )
+    assert code == 0
+    return path, out.getvalue()
+
+
+def test_generate_writes_the_set_and_ends_with_the_summary_line(small_set):
+    path, printed = small_set
+    assert path.exists()
+    last = printed.strip().splitlines()[-1]
+    match = LAST_LINE.match(last)
+    assert match, last
+    assert int(match["traces"]) == 14
+    # The figures are computed, not placeholders: the set has battery deaths.
+    assert 0.0 <= float(match["warned"]) <= 1.0
+    assert float(match["median"]) > 0.0
+    assert float(match["blink"]) >= 0.0
+    assert float(match["p05"]) <= float(match["median"])
+
+
+def test_replaying_the_written_file_gives_the_same_figures_and_a_table(small_set, capsys):
+    path, printed = small_set
+    assert bench_cli.main(["battery", "--traces", str(path)]) == 0
+    replayed = capsys.readouterr().out.strip().splitlines()
+    assert replayed[-1] == printed.strip().splitlines()[-1]
+    header = replayed[0].split()
+    assert header[:4] == ["category", "traces", "deaths", "dev-yr"]
+    rows = {line.split()[0] for line in replayed[1:] if line.strip()}
+    assert {"all", "cold-weather", "external"} <= rows
+    assert any(line.startswith("replacements:") for line in replayed)
+
+
+def test_no_name_runs_every_benchmark_and_prints_a_combined_line(small_set, capsys, monkeypatch):
+    path, printed = small_set
+    monkeypatch.setattr(battery, "DEFAULT_TRACES", path)
+    assert bench_cli.main([]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    combined = lines[-1]
+    assert combined.startswith("bench ")
+    single = printed.strip().splitlines()[-1].split()[1:]
+    assert all(f"battery.{pair}" in combined.split() for pair in single)
+    assert lines[-2].startswith("battery traces=")
+
+
+def test_the_shipped_trace_set_fits_the_size_budget_and_format():
+    shipped = battery.DEFAULT_TRACES
+    assert shipped.suffix == ".csv"
+    assert shipped.stat().st_size < 8 * 1024 * 1024
+    with shipped.open(encoding="utf-8") as handle:
+        assert handle.readline().strip() == (
+            "device,timestamp,battery_voltage,battery_bars,battery_state,temperature_f,died_at"
+        )
