@@ -34,9 +34,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: BlinkCareConfigEntry) ->
         if any(entry.data.get(key) != value for key, value in login_data.items()):
             hass.config_entries.async_update_entry(entry, data={**entry.data, **login_data})
 
-    client = async_create_blink_client(
-        hass, async_blink_session(hass), entry.data, store_tokens
-    )
+    client = async_create_blink_client(hass, async_blink_session(hass), entry.data, store_tokens)
     history = HistoryStore(hass, entry.entry_id)
     await history.async_load()
     coordinator = BlinkCareCoordinator(hass, entry, client, history)

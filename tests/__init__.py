@@ -1,0 +1,1 @@
+"""Tests of blink_care."""
