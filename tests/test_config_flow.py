@@ -9,10 +9,20 @@ import voluptuous as vol
 
 from blink_sim import Fault, Fleet, SimCloud
 from blink_sim.redirect import redirect_blinkpy
+from custom_components.blink_care.client.errors import (
+    AuthFailedError,
+    BlinkCareError,
+    CloudUnreachableError,
+    HardwareIdRejectedError,
+    InvalidPinError,
+    RateLimitedError,
+)
+from custom_components.blink_care.config_flow import error_key, unique_labels
 from custom_components.blink_care.const import (
     CONF_LOW_THRESHOLD,
     CONF_OFFLINE_GRACE_MINUTES,
     CONF_PIN,
+    CONF_POWER_PLUGS,
     CONF_REPLACEMENT_JUMP,
     CONF_SCAN_INTERVAL,
     CONF_WARNING_LEAD_DAYS,
@@ -261,3 +271,119 @@ async def test_options_out_of_range_rejected(
             },
         )
     assert loaded_entry.options == {}
+
+
+async def test_user_flow_retries_with_new_hardware_id_after_406(
+    hass: HomeAssistant, sim: SimCloud
+) -> None:
+    """If Blink refuses the new installation's id, one more sign-in with a fresh id follows."""
+    sim.faults.inject(Fault.HTTP_406, times=1, endpoints={"oauth_authorize"})
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], CREDENTIALS
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].data["hardware_id"] in sim.hardware_ids_seen
+    # The refused authorize, then the second sign-in's two authorize steps.
+    assert sim.requests.by_endpoint["oauth_authorize"] == 3
+
+
+async def test_user_flow_hardware_id_refused_twice(hass: HomeAssistant, sim: SimCloud) -> None:
+    """A 406 that persists is explained as such, not as a wrong password."""
+    sim.faults.inject(Fault.HTTP_406, endpoints={"oauth_authorize"})
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], CREDENTIALS
+    )
+    assert result["errors"] == {"base": "hardware_id_rejected"}
+
+
+async def test_pin_step_unexpected_error(hass: HomeAssistant, sim: SimCloud) -> None:
+    """A bug while sending the PIN shows 'unknown' and the PIN can be tried again."""
+    sim.require_pin(True)
+    result = await hass.config_entries.flow.async_configure(
+        (await _start(hass))["flow_id"], CREDENTIALS
+    )
+    with patch("blinkpy.auth.Auth.complete_2fa_login", side_effect=RuntimeError("boom")):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_PIN: PIN})
+    assert result["step_id"] == "2fa"
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_PIN: PIN})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_power_plug_options_map_mains_devices(
+    hass: HomeAssistant, sim: SimCloud, loaded_entry: MockConfigEntry
+) -> None:
+    """The plug step lists only mains devices by name and stores serial -> switch."""
+    hass.states.async_set("switch.plug_one", "on")
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "power_plugs"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    labels = {str(key) for key in result["data_schema"].schema}
+    mains = [d for d in sim.fleet.devices if not d.battery_powered]
+    assert labels == {d.name for d in mains}
+    mini = next(d for d in mains if d.product_code == "owl")
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {mini.name: "switch.plug_one"}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options[CONF_POWER_PLUGS] == {mini.serial: "switch.plug_one"}
+
+
+async def test_power_plug_options_need_a_loaded_entry(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Without a running account there is nothing to list: the step says so."""
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "power_plugs"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_loaded"
+
+
+def test_plug_labels_stay_unique() -> None:
+    """Two devices with one name get their serials added, so each row is distinct."""
+    assert unique_labels([("A1", "Hall"), ("B2", "Hall"), ("C3", "Porch")]) == {
+        "A1": "Hall (A1)",
+        "B2": "Hall (B2)",
+        "C3": "Porch",
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "key"),
+    [
+        (HardwareIdRejectedError("406"), "hardware_id_rejected"),
+        (AuthFailedError("401"), "invalid_auth"),
+        (InvalidPinError("pin"), "invalid_pin"),
+        (RateLimitedError("429"), "rate_limited"),
+        (CloudUnreachableError("503"), "cannot_connect"),
+        (BlinkCareError("other"), "unknown"),
+    ],
+)
+def test_every_fault_has_a_form_error(error: BlinkCareError, key: str) -> None:
+    """Each typed fault of the client maps to the translated form error the user sees."""
+    assert error_key(error) == key
+
+
+class TestAccountWithoutMainsDevices:
+    """An account with only a battery doorbell has nothing to power-cycle."""
+
+    @pytest.fixture
+    def fleet(self) -> Fleet:
+        """One sync-less battery doorbell."""
+        return Fleet.build(now=dt_util.utcnow(), sync_modules=0, battery_cameras=0, doorbells=1)
+
+    async def test_plug_step_explains_there_is_nothing_to_map(
+        self, hass: HomeAssistant, loaded_entry: MockConfigEntry
+    ) -> None:
+        """The plug step aborts with a reason instead of showing an empty form."""
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "power_plugs"}
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "no_mains_devices"

@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry, BlinkCareData
+from .issues import async_remove_entry_issues
 from .services import async_setup_services
 from .session import async_blink_session, async_create_blink_client
 from .store import HistoryStore
@@ -51,7 +52,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: BlinkCareConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: BlinkCareConfigEntry) -> None:
-    """The user deleted the integration: delete its history file too."""
+    """The user deleted the integration: delete its repair issues and history file too."""
+    async_remove_entry_issues(hass, entry.entry_id)
     await HistoryStore(hass, entry.entry_id).async_remove()
 
 
@@ -67,4 +69,5 @@ async def async_remove_config_entry_device(
     for serial in serials:
         coordinator.history.forget(serial)
         coordinator.connectivity.forget(serial)
+        coordinator.issues.async_remove_device(serial)
     return True

@@ -239,10 +239,8 @@ class BlinkCareConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_finish(self, client: BlinkCloudClient) -> ConfigFlowResult:
         """Signed in: create the entry, or update the one being reauthenticated/reconfigured."""
         login_data = client.login_data
-        account_id = client.account_id
-        if account_id is None:
-            return self.async_abort(reason="cannot_connect")
-        await self.async_set_unique_id(account_id)
+        # A signed-in client always knows its account (it fails the login otherwise).
+        await self.async_set_unique_id(str(client.account_id))
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             self._abort_if_unique_id_mismatch(reason="wrong_account")
             entry = (
@@ -288,7 +286,7 @@ class BlinkCareOptionsFlow(OptionsFlowWithReload):
         ):
             return self.async_abort(reason="not_loaded")
         devices = entry.runtime_data.coordinator.data.devices.values()
-        labels = _unique_labels(
+        labels = unique_labels(
             (state.serial, state.snapshot.name)
             for state in devices
             if state.snapshot.power_source is PowerSource.MAINS
@@ -314,7 +312,7 @@ class BlinkCareOptionsFlow(OptionsFlowWithReload):
         )
 
 
-def _unique_labels(devices: Iterable[tuple[str, str]]) -> dict[str, str]:
+def unique_labels(devices: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Form labels by serial: the device name, with the serial added where names repeat."""
     devices = sorted(devices, key=lambda item: (item[1].casefold(), item[0]))
     names = Counter(name for _serial, name in devices)

@@ -339,6 +339,8 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         now = dt_util.utcnow()
         model = self.battery_model(serial, now)
         assessment = model.record_replacement(now, ReplacementSource.MANUAL)
+        # Read the new cells' voltage at the next poll instead of up to 6 h later.
+        self._config_wanted_now.add(serial)
         self.history.device(serial, now).battery = model.to_dict()
         self.history.schedule_save()
         if self.data is not None and serial in self.data.devices:
@@ -434,6 +436,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         self._last_reported.pop(serial, None)
         self.connectivity.forget(serial)
         self.history.forget(serial)
+        self.issues.async_remove_device(serial)
         for listener in self._removal_listeners:
             listener(serial)
 

@@ -156,6 +156,7 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
     BlinkCareSensorEntityDescription(
         key="wifi_signal",
         translation_key="wifi_signal",
+        entity_registry_enabled_default=False,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda state: state.snapshot.wifi_bars is not None,
@@ -165,6 +166,7 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
     BlinkCareSensorEntityDescription(
         key="sync_signal",
         translation_key="sync_signal",
+        entity_registry_enabled_default=False,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=lambda state: state.snapshot.sync_signal_bars is not None,
@@ -173,6 +175,7 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
     BlinkCareSensorEntityDescription(
         key="temperature",
         translation_key="temperature",
+        entity_registry_enabled_default=False,
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.FAHRENHEIT,
         state_class=SensorStateClass.MEASUREMENT,

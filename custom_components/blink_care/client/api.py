@@ -222,6 +222,11 @@ class BlinkCloudClient:
         """Requests this client's session has sent."""
         return self._recorder.total
 
+    @property
+    def request_counts(self) -> dict[str, int]:
+        """Requests sent per coarse endpoint name (login, homescreen, ...), for diagnostics."""
+        return dict(self._recorder.counts)
+
     async def async_login(self) -> None:
         """Log in: refresh token first, full OAuth sign-in when that fails.
 
@@ -299,6 +304,8 @@ class BlinkCloudClient:
         except BlinkSetupError as err:
             # Blink did not tell us the account's region (tier_info failed).
             raise CloudUnreachableError("Blink did not return the account region") from err
+        if self._blink.auth.account_id is None:
+            raise CloudUnreachableError("Blink did not return the account id")
         self._ready = True
         self._notify_tokens()
 
