@@ -12,6 +12,7 @@ from .const import DOMAIN
 from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry, BlinkCareData
 from .issues import async_remove_entry_issues
+from .log_filter import install_blinkpy_log_filter
 from .services import async_setup_services
 from .session import async_blink_session, async_create_blink_client
 from .store import HistoryStore
@@ -22,6 +23,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once, so automations validate even before an entry loads."""
+    install_blinkpy_log_filter()
     async_setup_services(hass)
     return True
 

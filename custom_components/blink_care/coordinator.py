@@ -416,7 +416,6 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             self._last_reported[device.serial] = (device.status, device.battery_state)
         for serial, record in list(self.history.devices.items()):
             if serial not in present and now - record.last_present >= STALE_DEVICE_AFTER:
-                LOGGER.info("Removing %s: absent from the Blink account for 30 days", serial)
                 self.remove_device(serial)
         self.history.connectivity = self.connectivity.to_dict()
         self.history.schedule_save()
@@ -428,6 +427,8 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             (DOMAIN, serial), self.config_entry.entry_id
         )
         if device is not None:
+            # The name, not the serial: serials stay out of logs users paste into issues.
+            LOGGER.info("Removing %s: gone from the Blink account for 30 days", device.name)
             registry.async_remove_device(device.id)
         self.device_ids.pop(serial, None)
         self._registered.pop(serial, None)
