@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from benchmarks import discover, summary_line
+from benchmarks import discover, format_value, summary_line
+
+# Where each benchmark's headline figures go in the last line of a full run (issue order).
+HEADLINE_ORDER = ("requests", "work", "store", "blocking", "battery")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,12 +28,17 @@ def main(argv: list[str] | None = None) -> int:
         bench = next(b for b in benches if args.bench == b.NAME)
         sys.stdout.write(summary_line(bench.NAME, bench.run(args)) + "\n")
         return 0
-    combined: dict[str, float | int | None] = {}
+    headline: dict[str, dict[str, float | int | None]] = {}
     for bench in benches:
         figures = bench.run(sub_parsers[bench.NAME].parse_args([]))
         sys.stdout.write(summary_line(bench.NAME, figures) + "\n")
-        combined.update({f"{bench.NAME}.{key}": value for key, value in figures.items()})
-    sys.stdout.write(summary_line("bench", combined) + "\n")
+        wanted = getattr(bench, "HEADLINE", tuple(figures))
+        headline[bench.NAME] = {key: figures[key] for key in wanted if key in figures}
+    ranked = sorted(headline, key=lambda name: (*HEADLINE_ORDER, name).index(name))
+    pairs = [
+        f"{key}={format_value(value)}" for name in ranked for key, value in headline[name].items()
+    ]
+    sys.stdout.write(" ".join(pairs) + "\n")
     return 0
 
 

@@ -56,6 +56,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
 NAME: Final = "battery"
+# The figures a full `scripts/bench` run puts in its last line.
+HEADLINE: Final = ("warned_14d", "false_alerts_per_device_year", "mae50_pct")
 HELP: Final = "replay battery discharge traces through the battery engine"
 DEFAULT_TRACES: Final = Path(__file__).parent / "data" / "battery_traces.csv"
 DEFAULT_SEED: Final = 1
