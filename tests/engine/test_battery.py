@@ -159,6 +159,74 @@ def test_predicted_empty_date_half_way_through_the_cells(noise, tolerance):
     assert answer.health is BatteryHealth.GOOD
 
 
+YEAR_DAYS = 365.25
+SUMMER_SWING = 0.2  # outdoor usage, relative, busiest in summer
+
+
+def seasonal_depth(days: float, life_days: float, phase_days: float) -> float:
+    """Depth of discharge after `days` of usage that swings with the seasons around its mean."""
+    w = 2 * math.pi / YEAR_DAYS
+    swing = SUMMER_SWING / w * (math.cos(w * phase_days) - math.cos(w * (days + phase_days)))
+    return (days + swing) / life_days
+
+
+def seasonal_death_day(life_days: float, phase_days: float) -> float:
+    low, high = 0.0, 3 * life_days
+    for _ in range(60):
+        middle = (low + high) / 2
+        if seasonal_depth(middle, life_days, phase_days) >= depth_at_death():
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def half_life_answer(seed: int) -> tuple[BatteryAssessment, datetime, float]:
+    """The answer half-way through seasonal cells read by a camera with its own offset.
+
+    Returns the answer, the true death and the days truly left at that moment.
+    """
+    rng = random.Random(seed)  # noqa: S311 - simulated device
+    life = rng.choice((150.0, 250.0, 400.0))
+    phase = rng.uniform(0.0, YEAR_DAYS)
+    offset = rng.gauss(0.0, 0.01)  # this camera reads its cells a little high or low
+    death_day = seasonal_death_day(life, phase)
+    model = BatteryModel()
+    answer = None
+    day = 0.0
+    while day <= death_day / 2:
+        volts = cell_voltage(Chemistry.LITHIUM, seasonal_depth(day, life, phase)) + offset
+        volts += rng.gauss(0.0, 0.006)
+        answer = model.observe(
+            BatteryObservation(
+                at=T0 + timedelta(days=day),
+                voltage=round(volts, 2),
+                bars=blink_battery_bars(volts),
+                blink_state=blink_battery_state(volts),
+                temperature_f=60.0,
+            )
+        )
+        day += 0.25
+    assert answer is not None
+    return answer, T0 + timedelta(days=death_day), death_day - (day - 0.25)
+
+
+def test_the_date_band_covers_the_real_death_about_four_times_in_five():
+    """Busier summers and each camera's reading offset: the 80 % band must hold the truth."""
+    covered = []
+    widths = []
+    for seed in range(20):
+        answer, death, left = half_life_answer(seed)
+        earliest, latest = answer.predicted_empty_earliest, answer.predicted_empty_latest
+        assert earliest is not None
+        assert latest is not None
+        covered.append(earliest <= death <= latest)
+        widths.append(days_between(latest, earliest) / left)
+    assert 0.7 <= sum(covered) / len(covered) <= 0.95
+    # Honest, not vacuous: the band is narrower than the time that is left.
+    assert sorted(widths)[len(widths) // 2] < 1.0
+
+
 def test_prediction_waits_until_the_drain_shows_through_the_plateau():
     """Two days on the flat part of the curve say nothing yet about a two-year battery."""
     model = BatteryModel()
