@@ -125,6 +125,9 @@ _MAX_RECORDS: Final = 10
 _SAME_REPLACEMENT: Final = timedelta(days=3)
 _PENDING_JUMP_MAX_AGE: Final = timedelta(days=2)
 _PROJECT_CYCLE_BELOW_PCT: Final = 25.0
+# A battery that lasted less than this was not a normal cycle (a faulty or used cell, a
+# change recorded twice, a test): learning from it would predict fresh cells dead within days.
+_MIN_LEARNED_CYCLE: Final = timedelta(days=7)
 _CYCLE_START_WINDOW: Final = timedelta(days=2)
 _NIMH_MAX_VOLTS: Final = 1.37
 _NIMH_MIN_DAYS: Final = 7.0
@@ -902,7 +905,7 @@ class BatteryModel:
             and old.wrong_type is None
             and end_level is not None
             and end_level <= _PROJECT_CYCLE_BELOW_PCT
-            and t > old.start
+            and t - old.start >= _MIN_LEARNED_CYCLE.total_seconds()
         ):
             elapsed = (t - old.start) / _DAY
             self._cycle_lengths.append(elapsed / max(1.0 - end_level / 100.0, 0.5))
@@ -917,6 +920,8 @@ class BatteryModel:
             self._replacements.append(Replacement(at=_moment(t), source=source))
             self._replacements = self._replacements[-_MAX_RECORDS:]
         self._blink_low_since = None
+        # Blink's "low" was about the old cells; the new ones have no verdict yet.
+        self._last_state = None
 
     # ------------------------------------------------------------------ signatures
 
