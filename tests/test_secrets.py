@@ -276,7 +276,7 @@ async def test_history_file_holds_no_credential(
     assert all(device.serial in stored for device in sim.fleet.devices)
 
 
-async def _set_up_entry(hass: HomeAssistant) -> None:
+async def _set_up_entry(hass: HomeAssistant, sim: SimCloud) -> None:
     """Home Assistant starting with an account already configured."""
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -286,27 +286,31 @@ async def _set_up_entry(hass: HomeAssistant) -> None:
     assert await hass.config_entries.async_setup(entry.entry_id)
 
 
-async def _sign_in_first(hass: HomeAssistant) -> None:
-    """A new user's first contact: the config flow, before blink_care was ever set up."""
+async def _sign_in_first(hass: HomeAssistant, sim: SimCloud) -> None:
+    """A new user's first contact: the config flow, waiting for the PIN (no entry set up yet)."""
+    sim.require_pin(True)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    await hass.config_entries.flow.async_configure(
+    result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
     )
+    assert result["step_id"] == "2fa"
 
 
 @pytest.mark.parametrize(
     "first_use", [_set_up_entry, _sign_in_first], ids=["entry-setup", "config-flow"]
 )
 async def test_blinkpy_is_filtered_from_first_use(
-    hass: HomeAssistant, sim: SimCloud, first_use: Callable[[HomeAssistant], Awaitable[None]]
+    hass: HomeAssistant,
+    sim: SimCloud,
+    first_use: Callable[[HomeAssistant, SimCloud], Awaitable[None]],
 ) -> None:
     """The redacting filter is on every blinkpy logger before blinkpy first runs.
 
-    A config flow does not run the integration's async_setup, so installing the filter there
-    alone would leave the sign-in unfiltered.
+    A config flow does not run the integration's async_setup until it creates the entry, so
+    installing the filter there alone leaves the sign-in (password, PIN) unfiltered.
     """
     for logger in blinkpy_loggers():
         logger.removeFilter(BLINKPY_FILTER)
-    await first_use(hass)
+    await first_use(hass, sim)
     missing = [logger.name for logger in blinkpy_loggers() if BLINKPY_FILTER not in logger.filters]
     assert not missing, f"no redacting filter on {missing}"

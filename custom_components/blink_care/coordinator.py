@@ -158,7 +158,8 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
     # -- polling -----------------------------------------------------------------------------
 
     async def _async_update_data(self) -> FleetState:
-        now = dt_util.utcnow()
+        # Whole seconds: stored times then read back exactly as the sensors showed them.
+        now = dt_util.utcnow().replace(microsecond=0)
         try:
             account = await self.client.async_fetch_account(now)
         except (AuthFailedError, TwoFactorRequiredError) as err:
@@ -341,7 +342,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
 
     async def async_record_replacement(self, serial: str) -> None:
         """The user replaced the batteries of a device (button or action)."""
-        now = dt_util.utcnow()
+        now = dt_util.utcnow().replace(microsecond=0)
         model = self.battery_model(serial, now)
         assessment = model.record_replacement(now, ReplacementSource.MANUAL)
         # Read the new cells' voltage at the next poll instead of up to 6 h later.

@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 
 from .client.api import BlinkCloudClient, RequestRecorder
+from .log_filter import install_blinkpy_log_filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ def async_blink_session(hass: HomeAssistant) -> BlinkSession:
     Home Assistant closes the session when the config entry that created it unloads, or when
     it stops.
     """
+    # Sign-in happens in the config flow before async_setup runs: filter blinkpy's logs first.
+    install_blinkpy_log_filter()
     recorder = RequestRecorder()
     session = async_create_clientsession(
         hass, cookie_jar=aiohttp.CookieJar(unsafe=True), trace_configs=[recorder.trace_config]

@@ -99,6 +99,8 @@ class HistoryStore:
         self.devices: dict[str, DeviceHistory] = {}
         self.connectivity: dict[str, Any] = {}
         self._save_pending = False
+        # Set on unload: a poll still in flight must not schedule a write over the next load's.
+        self._closed = False
         # The live engine states, serialised only when the file is written.
         self._battery_source: Callable[[str], dict[str, Any] | None] = lambda _serial: None
         self._connectivity_source: Callable[[], dict[str, Any]] | None = None
@@ -160,12 +162,13 @@ class HistoryStore:
     @callback
     def schedule_save(self) -> None:
         """Save within SAVE_DELAY_S; changes until then go into the same write."""
-        if not self._save_pending:
+        if not self._save_pending and not self._closed:
             self._save_pending = True
             self._store.async_delay_save(self._to_json, SAVE_DELAY_S)
 
     async def async_save_now(self) -> None:
-        """Write at once (unload, shutdown) so nothing of the last minute is lost."""
+        """Write at once and close (unload): nothing of the last minutes is lost."""
+        self._closed = True
         await self._store.async_save(self._to_json())
 
     async def async_remove(self) -> None:

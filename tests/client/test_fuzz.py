@@ -306,6 +306,8 @@ FUZZ = settings(
     report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.too_slow],
 )
+
+
 def entries_in(body: dict[str, Any]) -> int:
     """How many devices or skip reasons a homescreen body must give: one per list entry."""
     count = 0
