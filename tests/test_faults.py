@@ -606,6 +606,8 @@ async def stopped_mid_poll(scene: Scene) -> None:
         coordinator: BlinkCareCoordinator = entry.runtime_data.coordinator
         after = history_view(coordinator)
         assert coordinator.last_update_success
+        # Unload first: Home Assistant 2026.8's forced stop leaves the entry's poll timer.
+        assert await restarted.config_entries.async_unload(entry.entry_id)
         await restarted.async_stop(force=True)
     assert after.items() >= kept.items()
     assert_no_traceback(scene)

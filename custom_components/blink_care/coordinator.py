@@ -216,6 +216,16 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             return min(self.base_interval, timedelta(seconds=MIN_SCAN_INTERVAL_S))
         return self.base_interval
 
+    @callback
+    def _schedule_refresh(self) -> None:
+        """No new poll once Home Assistant is stopping.
+
+        A poll cut short by the stop would otherwise leave a timer behind on 2026.8.
+        """
+        if self.hass.is_stopping:
+            return
+        super()._schedule_refresh()
+
     @property
     def in_backoff(self) -> bool:
         """True while Blink asked us to slow down: nothing may poll early then."""
