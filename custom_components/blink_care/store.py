@@ -43,12 +43,8 @@ class DeviceHistory:
             "first_seen": self.first_seen.isoformat(),
             "last_present": self.last_present.isoformat(),
             "battery": self.battery,
-            "config_fetched_at": (
-                None if self.config_fetched_at is None else self.config_fetched_at.isoformat()
-            ),
-            "low_announced_at": (
-                None if self.low_announced_at is None else self.low_announced_at.isoformat()
-            ),
+            "config_fetched_at": _iso(self.config_fetched_at),
+            "low_announced_at": _iso(self.low_announced_at),
         }
 
     @classmethod
@@ -202,6 +198,10 @@ def _readable(data: Any) -> bool:
     return isinstance(data, Mapping) and all(
         isinstance(data.get(part, {}), Mapping) for part in ("devices", "connectivity")
     )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _datetime(value: Any) -> datetime | None:
