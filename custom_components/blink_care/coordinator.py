@@ -314,7 +314,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
                 assessment = self._observe_battery(device, config, fetched, now)
             devices[device.serial] = DeviceState(
                 snapshot=device,
-                model=model_for(device.product_code, device.subtype, device.kind),
+                model=_model_of(device),
                 connectivity=self.connectivity.state(device.serial),
                 config=config,
                 battery=assessment,
@@ -389,7 +389,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             "device_id": self.device_ids.get(device.serial),
             "serial": device.serial,
             "name": device.name,
-            "model": model_for(device.product_code, device.subtype, device.kind).name,
+            "model": _model_of(device).name,
         }
 
     # -- devices --------------------------------------------------------------------------------
@@ -404,7 +404,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         registry = dr.async_get(self.hass)
         ordered = sorted(account.devices, key=lambda d: d.kind is not DeviceKind.SYNC_MODULE)
         for device in ordered:
-            model = model_for(device.product_code, device.subtype, device.kind)
+            model = _model_of(device)
             via = self.device_ids.get(device.sync_module_serial or "")
             wanted = (device.name, model.name, device.firmware, via)
             if self._registered.get(device.serial) == wanted:
@@ -467,6 +467,11 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             if reason not in self._logged_skips:
                 self._logged_skips.add(reason)
                 LOGGER.warning("Skipped part of Blink's answer: %s", reason)
+
+
+def _model_of(device: DeviceSnapshot) -> ModelEntry:
+    """The catalog entry of a device (a generic one for codes the catalog does not know)."""
+    return model_for(device.product_code, device.subtype, device.kind)
 
 
 def _auth_failed(err: BlinkCareError) -> ConfigEntryAuthFailed:
