@@ -18,20 +18,21 @@ How it decides, in the order the rules apply:
   drain line below (smooth on the plateau) and, after a known replacement, 100 % minus the
   measured drain since (free of the calibration error of a camera's voltage reading).
 * **Drain and prediction.** Capacity, unlike voltage, falls roughly linearly with time, so a
-  robust weighted straight line through the daily levels of the current battery gives the
-  drain in % per day even on the flat middle of the curve, where one hundredth of a volt is
-  five percent. Its window follows the horizon: long while the battery has months left (the
-  average drain predicts far ahead best), three weeks near the end (only today's drain
-  matters). The battery is empty when the level reaches the point at which cells sagging in
-  a typical recent night can no longer hold the camera up. That date is blended, by inverse
-  variance, with this device's previous battery lifetimes once one is known. The band
-  (earliest, latest) is an 80 % interval from the level's calibration uncertainty, the line's
-  own spread and a 25 % allowance for usage over the remaining life differing from the drain
-  so far (busier summers outdoors, busy or quiet weeks); on simulated traces it holds the
-  real date about four times in five. What limits the date is known: a camera that reads its
-  cells a hundredth of a volt high or low moves the level by about five points on the
-  plateau, and usage months ahead is not in the data; neither can be measured from one
-  battery's readings.
+  robust weighted straight line through the daily levels of the current battery gives the drain
+  in % per day even on the flat middle of the curve, where one hundredth of a volt is five
+  percent. Only days on the plateau enter it once there are a few (above 90 % the curve is
+  steep, so a camera's calibration error shrinks there and the line would bend with it rather
+  than follow the drain). Its window follows the horizon: long while the battery has months left
+  (the average drain predicts far ahead best), three weeks near the end (only today's drain
+  matters). The battery is empty when the level reaches the point at which cells sagging in a
+  typical recent night can no longer hold the camera up. That date is blended, by inverse
+  variance, with this device's previous battery lifetimes once one is known. The band (earliest,
+  latest) is an 80 % interval from the level's calibration uncertainty, the line's own spread
+  and a 25 % allowance for usage over the remaining life differing from the drain so far (busier
+  summers outdoors, busy or quiet weeks); on simulated traces it holds the real date about four
+  times in five. What limits the date is known: a camera that reads its cells a hundredth of a
+  volt high or low moves the level by about five points on the plateau, and usage months ahead
+  is not in the data; neither can be measured from one battery's readings.
 * **Level from bars** when a device reports no voltage (doorbells): each bar count is a band
   of life left; a fall counts once no poll has shown the old count for a day, and then pins
   the level at the band edge; the time it took from a known replacement (or between two
@@ -72,6 +73,7 @@ from custom_components.blink_care.engine.discharge_curve import (
     EXTERNAL_POWER_VOLTS,
     FREEZING_F,
     FRESH_LITHIUM_VOLTS,
+    PLATEAU_TOP_PCT,
     cold_sag,
     empty_level,
     level_from_voltage,
@@ -337,6 +339,19 @@ class _Line:
         )
 
 
+def _plateau_days(points: Sequence[_DayPoint]) -> Sequence[_DayPoint]:
+    """The days on the curve's plateau, once there are enough of them for a line of their own.
+
+    Above `PLATEAU_TOP_PCT` the curve is several times steeper than on the plateau, so a
+    camera that reads a hundredth of a volt high is almost exact there and five points high on
+    the plateau. A line through both bends with the camera's calibration and misreads the drain.
+    """
+    plateau = [p for p in points if p.level <= PLATEAU_TOP_PCT]
+    if len(plateau) >= _MIN_FIT_POINTS and points[-1].level <= PLATEAU_TOP_PCT:
+        return plateau
+    return points
+
+
 def _fit_line(points: Sequence[_DayPoint], horizon_days: float | None = None) -> _Line | None:
     """Robust weighted least squares of level on time, recent days counting most.
 
@@ -347,6 +362,7 @@ def _fit_line(points: Sequence[_DayPoint], horizon_days: float | None = None) ->
     that disagree with the line (a missed cold correction, a misread) instead of letting them
     tilt it.
     """
+    points = _plateau_days(points)
     if len(points) < 2:  # noqa: PLR2004 - a line needs two points
         return None
     t_ref = points[-1].t

@@ -54,6 +54,8 @@ EXTERNAL_POWER_VOLTS: Final = 1.71
 BLINK_LOW_VOLTS: Final = 1.335
 # Lithium cells read at least this much for their first percent of life; older cells never do.
 FRESH_LITHIUM_VOLTS: Final = 1.74
+# Where the plateau begins: above this level the curve falls several times faster.
+PLATEAU_TOP_PCT: Final = 90.0
 
 FREEZING_F: Final = 32.0
 _BISECTION_STEPS: Final = 24  # 100 % / 2**24: far finer than any reading
