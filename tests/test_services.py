@@ -162,6 +162,27 @@ async def test_get_procedure_bad_input(
     assert err.value.translation_key == key
 
 
+async def test_procedure_not_available_names_procedures_in_words(
+    hass: HomeAssistant, sim: SimCloud
+) -> None:
+    """The refusal names the procedures as the action's menu does, not by their keys."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "get_procedure",
+            {"model": "owl", "procedure": "battery_change"},
+            blocking=True,
+            return_response=True,
+        )
+    placeholders = err.value.translation_placeholders
+    assert placeholders is not None
+    assert placeholders["procedure"] == "Change the batteries"
+    assert "Power cycle" in placeholders["available"].split(", ")
+    assert "_" not in placeholders["available"]
+    assert "Change the batteries" in str(err.value)
+
+
 async def test_power_cycle_mini_comes_back_online(
     hass: HomeAssistant,
     sim: SimCloud,

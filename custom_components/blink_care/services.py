@@ -1,5 +1,6 @@
 """blink_care's actions. Registered once in async_setup; each checks its target itself."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.translation import async_get_translations
 
 from .client.models import PowerSource
 from .const import CONF_POWER_PLUGS, DOMAIN
@@ -142,20 +144,39 @@ def _model_of_call(call: ServiceCall) -> ModelEntry:
     return model
 
 
+async def _procedure_labels(hass: HomeAssistant, names: Iterable[ProcedureName]) -> list[str]:
+    """Procedure names as the action's selector shows them, in Home Assistant's language.
+
+    An error message is translated, but its placeholders are not: a raw key there would read
+    "soft_reset" in the middle of a sentence.
+    """
+    strings = await async_get_translations(hass, hass.config.language, "selector", [DOMAIN])
+    prefix = f"component.{DOMAIN}.selector.procedure.options."
+    return [strings.get(prefix + name.value, name.value) for name in names]
+
+
+async def async_procedure_not_available(
+    hass: HomeAssistant, requested: ProcedureName, model: ModelEntry
+) -> ServiceValidationError:
+    """The error for a procedure this model does not have, naming the ones it has."""
+    label, *available = await _procedure_labels(hass, [requested, *sorted(model.procedures)])
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="procedure_not_available",
+        translation_placeholders={
+            "procedure": label,
+            "model": model.name,
+            "available": ", ".join(available),
+        },
+    )
+
+
 async def _get_procedure(call: ServiceCall) -> ServiceResponse:
     model = _model_of_call(call)
     name = ProcedureName(call.data[ATTR_PROCEDURE])
     procedure = model.procedures.get(name)
     if procedure is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="procedure_not_available",
-            translation_placeholders={
-                "procedure": name.value,
-                "model": model.name,
-                "available": ", ".join(sorted(p.value for p in model.procedures)),
-            },
-        )
+        raise await async_procedure_not_available(call.hass, name, model)
     return _procedure_response(model, procedure)
 
 

@@ -10,13 +10,12 @@ from enum import StrEnum
 import voluptuous as vol
 
 from homeassistant.core import ServiceCall, ServiceResponse
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 
 from .const import DOMAIN
 from .engine.catalog import ModelEntry, Procedure, ProcedureName
 from .issues import async_create, troubleshooting_spec
-from .services import ATTR_DEVICE_ID, resolve_device
+from .services import ATTR_DEVICE_ID, async_procedure_not_available, resolve_device
 
 SERVICE_START_TROUBLESHOOTING = "start_troubleshooting"
 ATTR_SYMPTOM = "symptom"
@@ -69,15 +68,7 @@ async def async_start_troubleshooting(call: ServiceCall) -> ServiceResponse:
     model = target.state.model
     procedures = guide_for(model, symptom)
     if not procedures:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="procedure_not_available",
-            translation_placeholders={
-                "procedure": SYMPTOM_PROCEDURES[symptom][0].value,
-                "model": model.name,
-                "available": ", ".join(sorted(name.value for name in model.procedures)),
-            },
-        )
+        raise await async_procedure_not_available(call.hass, SYMPTOM_PROCEDURES[symptom][0], model)
     spec = troubleshooting_spec(
         target.state, guide=" / ".join(procedure.title for procedure in procedures)
     )
