@@ -240,9 +240,10 @@ def test_a_camera_reading_its_cells_high_or_low_still_gets_a_usable_date():
     """
     errors = []
     for life, offset, seed in itertools.product((200.0, 400.0), (-0.015, 0.015), (1, 2)):
-        death = T0 + timedelta(days=life * depth_at_death())
+        death_day = life * depth_at_death()
+        death = T0 + timedelta(days=death_day)
         observations = list(
-            readings(life, days=life * depth_at_death() / 2, noise=0.006, offset=offset, seed=seed)
+            readings(life, days=death_day / 2, noise=0.006, offset=offset, seed=seed)
         )
         answer = feed(BatteryModel(), iter(observations))[-1]
         assert answer.predicted_empty is not None
