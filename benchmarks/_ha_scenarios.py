@@ -179,14 +179,14 @@ class _WriteCounter:
         self.writes = 0
         self.bytes = 0
         self._key = key
-        self._to_json = history._to_json  # noqa: SLF001 - the Store's data function
+        self._data_to_write = history.data_to_write
         # The Store asks for this function's result each time it writes the file.
-        monkeypatch.setattr(history, "_to_json", self._counted)
+        monkeypatch.setattr(history, "data_to_write", self._counted)
 
     def _counted(self) -> Any:
         from homeassistant.helpers.json import prepare_save_json  # noqa: PLC0415
 
-        data = self._to_json()
+        data = self._data_to_write()
         envelope = {"version": 1, "minor_version": 1, "key": self._key, "data": data}
         _, text = prepare_save_json(envelope)
         self.writes += 1
@@ -306,7 +306,7 @@ async def scenario_offline_detection(
         detections_s=detections,
         polls_after_s=gaps,
         poll_s=coordinator.base_interval.total_seconds(),
-        grace_s=coordinator.connectivity.grace.total_seconds(),
+        grace_s=coordinator.fleet.connectivity.grace.total_seconds(),
     )
 
 
@@ -387,17 +387,14 @@ class _Stopwatch:
 
 
 def time_the_stages(coordinator: Any, monkeypatch: pytest.MonkeyPatch) -> _Stopwatch:
-    """Wrap each stage of a poll so its share of the time shows."""
+    """Wrap each stage of a poll so its share of the time shows (public functions only)."""
     from custom_components.blink_care.client import parse  # noqa: PLC0415
 
     stopwatch = _Stopwatch()
     stages = {
         "parse": (parse, "parse_homescreen"),
-        "connectivity": (coordinator.connectivity, "observe"),
-        "assess": (coordinator, "_assess"),
-        "registry": (coordinator, "_sync_device_registry"),
+        "assess": (coordinator.fleet, "observe"),
         "issues": (coordinator.issues, "async_update"),
-        "history": (coordinator, "_remember"),
         "entity_writes": (coordinator, "async_update_listeners"),
     }
     for stage, (owner, name) in stages.items():
@@ -475,12 +472,13 @@ async def scenario_history_year(
 ) -> None:
     """Feed the coordinator a year of polls; hand back what its history Store then holds.
 
-    The coordinator's own update method runs every poll (parse, one staggered camera config,
-    both engines, history), at the interval it asks for; only the entity state writes are
-    left out, they store nothing. Whoever has a dead battery for `replace_after_days` gets
+    The coordinator polls (parse, one staggered camera config, the fleet model, history) at
+    the interval it asks for; the entity platforms are unloaded first, so no state is written
+    (states store nothing in this file). Whoever has a dead battery for `replace_after_days` gets
     fresh cells, so battery cameras go through replacements as in real life.
     """
     from blink_sim import payloads  # noqa: PLC0415
+    from custom_components.blink_care import PLATFORMS  # noqa: PLC0415
 
     quiet_loop()
     fleet = sim.fleet
@@ -489,6 +487,10 @@ async def scenario_history_year(
         sim,
         monkeypatch,
         lambda serial, now: payloads.camera_config(fleet, fleet.device(serial), now),
+    )
+    require(
+        await hass.config_entries.async_unload_platforms(coordinator.config_entry, PLATFORMS),
+        "the entity platforms did not unload",
     )
     end = clock.now + timedelta(days=case["days"])
     replace_after = timedelta(days=case["replace_after_days"])
@@ -513,7 +515,8 @@ async def scenario_history_year(
         if profiler is not None:
             profiler.enable()
         update_started = wall_clock()
-        await coordinator._async_update_data()  # noqa: SLF001 - the update method, no entities
+        await coordinator.async_refresh()
+        require(coordinator.last_update_success, "a replayed poll failed")
         months[-1][0] += 1
         months[-1][1] += wall_clock() - update_started
         if profiler is not None:

@@ -248,7 +248,7 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
     coordinator = loaded_entry.runtime_data.coordinator
     assert coordinator.update_interval is not None
     assert coordinator.update_interval.total_seconds() == 300
-    assert coordinator.battery_settings.low_threshold_pct == 25
+    assert coordinator.fleet.settings.low_threshold_pct == 25
 
 
 async def test_options_out_of_range_rejected(

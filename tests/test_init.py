@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from blink_sim import Fault, SimCloud, SimDevice
 from custom_components.blink_care.const import DOMAIN
@@ -11,6 +12,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 
 from .conftest import advance, entity_id
 
@@ -278,3 +280,52 @@ async def test_user_can_delete_only_absent_devices(
 
     assert not await async_remove_config_entry_device(hass, loaded_entry, device(present.serial))
     assert await async_remove_config_entry_device(hass, loaded_entry, device(gone.serial))
+
+
+async def test_device_deleted_by_the_user_comes_back_when_it_rejoins(
+    hass: HomeAssistant,
+    sim: SimCloud,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Deleted on its device page while gone; back in the account, it is back in Home Assistant."""
+    assert await async_setup_component(hass, "config", {})
+    gone = next(d for d in sim.fleet.devices if d.product_code == "owl")
+    sim.remove_device(gone.serial)
+    await advance(hass, freezer, POLL, step=POLL)
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, gone.serial), loaded_entry.entry_id
+    )
+    assert device is not None
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": loaded_entry.entry_id,
+            "device_id": device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"], response
+    await hass.async_block_till_done()
+    assert (
+        device_registry.async_get_device_by_identifier((DOMAIN, gone.serial), loaded_entry.entry_id)
+        is None
+    )
+    assert (
+        entity_registry.async_get_entity_id("binary_sensor", DOMAIN, f"{gone.serial}_online")
+        is None
+    )
+
+    sim.add_device(gone)
+    await advance(hass, freezer, POLL, step=POLL)
+    assert device_registry.async_get_device_by_identifier(
+        (DOMAIN, gone.serial), loaded_entry.entry_id
+    )
+    state = hass.states.get(entity_id(hass, "binary_sensor", gone.serial, "online"))
+    assert state is not None
+    assert state.state == STATE_ON

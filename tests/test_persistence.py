@@ -51,7 +51,7 @@ def remembered(entry: MockConfigEntry) -> dict[str, Any]:
     coordinator = _coordinator(entry)
     stored = coordinator.history.as_json()["devices"]
     view: dict[str, Any] = {}
-    for serial, record in coordinator.history.devices.items():
+    for serial, record in coordinator.fleet.records.items():
         battery = stored[serial]["battery"]
         cycle = battery.get("cycle", {})
         view[serial] = {
@@ -61,7 +61,7 @@ def remembered(entry: MockConfigEntry) -> dict[str, Any]:
             "replacements": battery.get("replacements"),
             "cycle_start": cycle.get("start"),
             "daily_points": len(cycle.get("days", [])),
-            "connectivity": coordinator.connectivity.state(serial),
+            "connectivity": coordinator.fleet.connectivity.state(serial),
         }
     return view
 
@@ -340,8 +340,8 @@ async def test_damaged_file_is_set_aside(
     await hass.async_block_till_done()
 
     assert config_entry.state is ConfigEntryState.LOADED
-    assert "GONE-CAM-999" not in _coordinator(config_entry).history.devices
-    assert _coordinator(config_entry).history.devices  # the fleet, learnt afresh
+    assert "GONE-CAM-999" not in _coordinator(config_entry).fleet.records
+    assert _coordinator(config_entry).fleet.records  # the fleet, learnt afresh
     aside = [p for p in path.parent.iterdir() if p.name.startswith(f"{path.name}.corrupt")]
     assert len(aside) == 1, sorted(p.name for p in path.parent.iterdir())
     assert aside[0].read_text() == content
@@ -367,6 +367,6 @@ async def test_good_file_is_read_from_disk(
     path.write_text(_good_file(config_entry))
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
-    history = _coordinator(config_entry).history.devices
+    history = _coordinator(config_entry).fleet.records
     assert history["GONE-CAM-999"].first_seen < dt_util.utcnow() - timedelta(hours=23)
     assert [p.name for p in path.parent.iterdir() if ".corrupt" in p.name] == []

@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from blink_sim import Fault, SimCloud, SimDevice
 from custom_components.blink_care.const import CONF_POWER_PLUGS, DOMAIN
-from custom_components.blink_care.coordinator import BlinkCareCoordinator, FleetState
+from custom_components.blink_care.coordinator import BlinkCareCoordinator
 from custom_components.blink_care.engine.battery import BatteryHealth, ReplacementSource
 from custom_components.blink_care.engine.catalog import (
     ModelEntry,
@@ -26,6 +26,7 @@ from custom_components.blink_care.engine.catalog import (
     battery_description,
     model_for,
 )
+from custom_components.blink_care.engine.fleet import FleetState
 from custom_components.blink_care.events import EVENT_BATTERY_REPLACED
 from custom_components.blink_care.issues import async_remove_entry_issues
 from custom_components.blink_care.repairs import numbered

@@ -69,7 +69,5 @@ async def async_remove_config_entry_device(
     if serials & present or coordinator.account_identifier in serials:
         return False
     for serial in serials:
-        coordinator.history.forget(serial)
-        coordinator.connectivity.forget(serial)
-        coordinator.issues.async_remove_device(serial)
+        coordinator.remove_device(serial)
     return True

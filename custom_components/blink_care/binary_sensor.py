@@ -12,9 +12,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client.models import PowerSource
-from .coordinator import DeviceState
 from .data import BlinkCareConfigEntry
 from .engine.connectivity import Connectivity
+from .engine.fleet import DeviceState
 from .entity import (
     BlinkCareAccountEntity,
     BlinkCareEntity,
@@ -109,4 +109,4 @@ class CloudReachableSensor(BlinkCareAccountEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool:
         """On when the last poll got an answer from Blink."""
-        return self.coordinator.cloud_reachable
+        return self.coordinator.blink_answered

@@ -4,6 +4,8 @@ from datetime import timedelta
 import logging
 from typing import Final
 
+from .engine import battery, connectivity
+
 DOMAIN: Final = "blink_care"
 LOGGER = logging.getLogger(__package__)
 MANUFACTURER: Final = "Blink"
@@ -22,19 +24,15 @@ CONF_POWER_PLUGS: Final = "power_plugs"
 DEFAULT_SCAN_INTERVAL_S: Final = 120
 MIN_SCAN_INTERVAL_S: Final = 60
 MAX_SCAN_INTERVAL_S: Final = 900
-DEFAULT_LOW_THRESHOLD: Final = 20
-DEFAULT_WARNING_LEAD_DAYS: Final = 21
-DEFAULT_REPLACEMENT_JUMP: Final = 30
-DEFAULT_OFFLINE_GRACE_MINUTES: Final = 10
+# The engines own their defaults; here under the names of the options they are defaults of.
+DEFAULT_LOW_THRESHOLD: Final = battery.DEFAULT_LOW_THRESHOLD_PCT
+DEFAULT_WARNING_LEAD_DAYS: Final = battery.DEFAULT_WARNING_LEAD_DAYS
+DEFAULT_REPLACEMENT_JUMP: Final = battery.DEFAULT_REPLACEMENT_JUMP_PCT
+DEFAULT_OFFLINE_GRACE_MINUTES: Final = connectivity.DEFAULT_GRACE_MINUTES
 MAX_OFFLINE_GRACE_MINUTES: Final = 120
 
-# Battery voltage and dBm come from the per-camera config: fetch it this often per camera,
-# at most one camera per poll so requests never bunch up.
-CAMERA_CONFIG_INTERVAL: Final = timedelta(hours=6)
 # Rate-limit back-off: doubles from the poll interval up to this ceiling.
 MAX_BACKOFF: Final = timedelta(minutes=30)
-# A device absent from the account is removed only after this long (never for an outage).
-STALE_DEVICE_AFTER: Final = timedelta(days=30)
 
 # The account itself is a device too, holding account-wide entities.
 ACCOUNT_DEVICE_PREFIX: Final = "account_"

@@ -67,7 +67,7 @@ class SerialAliases:
     def of(cls, coordinator: BlinkCareCoordinator) -> SerialAliases:
         """Aliases for every device the coordinator knows, polled or only remembered."""
         polled = [] if coordinator.data is None else list(coordinator.data.devices)
-        return cls([*polled, *sorted(coordinator.history.devices)])
+        return cls([*polled, *sorted(coordinator.fleet.records)])
 
     def __call__(self, serial: str | None) -> str | None:
         """The alias of a serial (None stays None; an unknown serial is never shown)."""
@@ -113,16 +113,14 @@ async def async_get_config_entry_diagnostics(
     coordinator = entry.runtime_data.coordinator
     aliases = SerialAliases.of(coordinator)
     serials = [] if coordinator.data is None else list(coordinator.data.devices)
-    remembered = sorted(set(coordinator.history.devices) - set(serials))
-    stored = coordinator.history.as_json()["devices"]
+    remembered = sorted(set(coordinator.fleet.records) - set(serials))
     return async_redact_data(
         {
             "entry": _entry_section(entry, aliases),
             "loaded": True,
             **_account_sections(entry, coordinator),
             "devices": [
-                _device_section(coordinator, serial, aliases, stored.get(serial))
-                for serial in serials + remembered
+                _device_section(coordinator, serial, aliases) for serial in serials + remembered
             ],
         },
         TO_REDACT,
@@ -146,9 +144,7 @@ async def async_get_device_diagnostics(
         {
             "loaded": True,
             "polling": _polling_section(coordinator),
-            "device": _device_section(
-                coordinator, serial, aliases, coordinator.history.as_json()["devices"].get(serial)
-            ),
+            "device": _device_section(coordinator, serial, aliases),
         },
         TO_REDACT,
     )
@@ -201,7 +197,7 @@ def _polling_section(coordinator: BlinkCareCoordinator) -> dict[str, Any]:
         {
             "last_update_success": coordinator.last_update_success,
             "last_error": _describe_error(coordinator.last_exception),
-            "cloud_reachable": coordinator.cloud_reachable,
+            "cloud_reachable": coordinator.blink_answered,
             "backoff_level": coordinator.backoff_level,
             "in_backoff": coordinator.in_backoff,
             "interval_seconds": None if interval is None else interval.total_seconds(),
@@ -226,15 +222,15 @@ def _device_section(
     coordinator: BlinkCareCoordinator,
     serial: str,
     aliases: SerialAliases,
-    stored: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     data = coordinator.data
     state = None if data is None else data.devices.get(serial)
+    record = coordinator.fleet.records.get(serial)
     section: dict[str, Any] = {
         "device": aliases(serial),
         "in_last_poll": state is not None,
-        "connectivity": plain(coordinator.connectivity.state(serial)),
-        "history": history_summary(stored),
+        "connectivity": plain(coordinator.fleet.connectivity.state(serial)),
+        "history": history_summary(None if record is None else record.to_json()),
     }
     if data is None or state is None:
         return section

@@ -11,8 +11,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, MANUFACTURER
-from .coordinator import BlinkCareCoordinator, DeviceState
+from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry
+from .engine.fleet import DeviceState
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ from homeassistant.core import HomeAssistant
 
 from .engine.battery import BatteryAssessment
 from .engine.connectivity import Transition
-from .store import DeviceHistory
+from .engine.fleet import EventKind, FleetEvent
 
 EVENT_BATTERY_LOW = "blink_care_battery_low"
 EVENT_BATTERY_REPLACED = "blink_care_battery_replaced"
@@ -28,14 +28,24 @@ class EventBus:
     def _fire(self, event_type: str, device: dict[str, Any], extra: dict[str, Any]) -> None:
         self._hass.bus.async_fire(event_type, {**device, **extra})
 
-    @staticmethod
-    def should_announce_low(record: DeviceHistory, assessment: BatteryAssessment) -> bool:
-        """Once per battery cycle: not announced yet, or only before the last replacement."""
-        announced = record.low_announced_at
-        if announced is None:
-            return True
-        replaced = assessment.last_replaced
-        return replaced is not None and announced < replaced.at
+    def announce(self, event: FleetEvent, device_id: str | None) -> None:
+        """Fire the event the fleet model decided on, for the device with this registry id."""
+        state = event.device
+        device = {
+            "device_id": device_id,
+            "serial": state.serial,
+            "name": state.snapshot.name,
+            "model": state.model.name,
+        }
+        battery, transition = event.battery, event.transition
+        if event.kind is EventKind.BATTERY_REPLACED and battery is not None:
+            self.battery_replaced(device, battery)
+        elif event.kind is EventKind.BATTERY_LOW and battery is not None:
+            self.battery_low(device, battery)
+        elif event.kind is EventKind.DEVICE_OFFLINE and transition is not None:
+            self.device_offline(device, transition)
+        elif event.kind is EventKind.DEVICE_ONLINE and transition is not None:
+            self.device_online(device, transition)
 
     def battery_low(self, device: dict[str, Any], assessment: BatteryAssessment) -> None:
         """The battery needs changing soon (fired once per cycle)."""

@@ -9,7 +9,6 @@ reach this module, so a cloud outage neither raises nor clears anything.
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Event, HomeAssistant, callback
@@ -20,9 +19,7 @@ from .const import DOMAIN
 from .engine.battery import BatteryHealth
 from .engine.catalog import BLINK_SUPPORT_HOME, ModelEntry, battery_description
 from .engine.connectivity import Connectivity
-
-if TYPE_CHECKING:
-    from .coordinator import DeviceState, FleetState
+from .engine.fleet import DeviceState, FleetState
 
 
 class IssueCause(StrEnum):

@@ -17,10 +17,11 @@ from homeassistant.helpers import issue_registry as ir
 
 from .client.models import DeviceKind, PowerSource
 from .const import CONF_POWER_PLUGS, DOMAIN
-from .coordinator import BlinkCareCoordinator, DeviceState
+from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry
 from .engine.catalog import BLINK_SUPPORT_HOME, Procedure, ProcedureName, battery_description
 from .engine.connectivity import Connectivity
+from .engine.fleet import DeviceState
 from .issues import (
     DATA_ENTRY_ID,
     DATA_SERIAL,

@@ -20,11 +20,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .client.models import DeviceKind, PowerSource
-from .coordinator import DeviceState
+from .client.models import PowerSource
 from .data import BlinkCareConfigEntry
 from .engine.battery import BatteryHealth
 from .engine.catalog import battery_description
+from .engine.fleet import DeviceState
 from .entity import (
     BlinkCareAccountEntity,
     BlinkCareEntity,
@@ -44,16 +44,6 @@ class BlinkCareSensorEntityDescription(DeviceEntityDescription, SensorEntityDesc
 
 def _on_battery(state: DeviceState) -> bool:
     return state.snapshot.power_source is PowerSource.BATTERY
-
-
-def _reports_voltage(state: DeviceState) -> bool:
-    """Only battery cameras on a sync module have a camera config with a voltage."""
-    snapshot = state.snapshot
-    return (
-        _on_battery(state)
-        and snapshot.kind is DeviceKind.CAMERA
-        and snapshot.network_id is not None
-    )
 
 
 def _battery_level_attributes(state: DeviceState) -> dict[str, object]:
@@ -115,7 +105,7 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=_reports_voltage,
+        exists_fn=lambda state: state.reports_voltage,
         value_fn=_voltage,
     ),
     BlinkCareSensorEntityDescription(

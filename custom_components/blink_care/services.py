@@ -20,9 +20,10 @@ from homeassistant.helpers.translation import async_get_translations
 
 from .client.models import PowerSource
 from .const import CONF_POWER_PLUGS, DOMAIN
-from .coordinator import BlinkCareCoordinator, DeviceState
+from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry
 from .engine.catalog import ModelEntry, Procedure, ProcedureName, find_model
+from .engine.fleet import DeviceState
 from .power_cycle import DEFAULT_OFF_SECONDS, async_power_cycle
 
 ATTR_DEVICE_ID = "device_id"

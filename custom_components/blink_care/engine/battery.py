@@ -200,13 +200,19 @@ class BatteryObservation:
     external_power: bool | None = None  # the camera config's ac_power
 
 
+# The defaults of the user's options (the options flow offers these).
+DEFAULT_LOW_THRESHOLD_PCT: Final = 20
+DEFAULT_WARNING_LEAD_DAYS: Final = 21
+DEFAULT_REPLACEMENT_JUMP_PCT: Final = 30
+
+
 @dataclass(frozen=True, slots=True)
 class BatterySettings:
     """The user's options."""
 
-    low_threshold_pct: float = 20.0
-    warning_lead_days: float = 21.0
-    replacement_jump_pct: float = 30.0
+    low_threshold_pct: float = DEFAULT_LOW_THRESHOLD_PCT
+    warning_lead_days: float = DEFAULT_WARNING_LEAD_DAYS
+    replacement_jump_pct: float = DEFAULT_REPLACEMENT_JUMP_PCT
 
 
 @dataclass(frozen=True, slots=True)

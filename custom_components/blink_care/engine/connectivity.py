@@ -31,7 +31,7 @@ Rules, in the order they are applied at each successful poll:
 
 Transitions describe changes in the devices themselves. The cloud being unreachable is not
 one: it produces no transition, neither when it starts nor when it ends (the glue learns of
-it from `cloud_reachable` and `state()`). A device's first sighting is a transition from
+it from `have_device_data` and `state()`). A device's first sighting is a transition from
 UNKNOWN. Only two kinds are "event" transitions: `Transition.went_offline` (entering
 OFFLINE) and `Transition.came_back` (OFFLINE to ONLINE). OFFLINE is only ever left for
 ONLINE, so every offline event is followed by at most one online event, and a device is
@@ -42,11 +42,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 import math
-from typing import Any
+from typing import Any, Final
 
 from custom_components.blink_care.client.models import AccountSnapshot, DeviceSnapshot
 
-DEFAULT_GRACE = timedelta(minutes=10)
+# The offline grace period's default (the options flow offers it, in minutes).
+DEFAULT_GRACE_MINUTES: Final = 10
+DEFAULT_GRACE: Final = timedelta(minutes=DEFAULT_GRACE_MINUTES)
 # Polls land a little late (event loop delays): ten 60 s gaps may add up to 599.99 s. Without
 # this slack a few milliseconds would cost a whole extra poll before reporting offline.
 _GRACE_SLACK_S = 2.0
@@ -168,15 +170,18 @@ class ConnectivityTracker:
         """Start with no device seen and the cloud assumed reachable."""
         self.grace = grace
         self._devices: dict[str, _DeviceRecord] = {}
-        self._cloud_reachable = True
+        self._have_device_data = True
         # The previous successful poll, or None when a failed poll came since.
         self._previous_poll_at: datetime | None = None
         self._just_changed = False
 
     @property
-    def cloud_reachable(self) -> bool:
-        """False from a failed poll until the next successful one."""
-        return self._cloud_reachable
+    def have_device_data(self) -> bool:
+        """Whether the states are current: False from a failed poll until the next successful one.
+
+        Not whether Blink answered: a refused sign-in is an answer, yet it brings no devices.
+        """
+        return self._have_device_data
 
     def observe(self, snapshot: AccountSnapshot, now: datetime) -> list[Transition]:
         """Take in one successful homescreen poll and say which devices changed state."""
@@ -184,7 +189,7 @@ class ConnectivityTracker:
         # Sync modules first: a camera's reading depends on its sync module's fresh state.
         for device in sorted(snapshot.devices, key=lambda d: d.sync_module_serial is not None):
             self._update(device, now)
-        self._cloud_reachable = True
+        self._have_device_data = True
         self._previous_poll_at = now
         transitions = [
             transition
@@ -201,14 +206,14 @@ class ConnectivityTracker:
         Always returns no transition: the cloud failing is not a device changing state,
         and saying so here keeps the two poll outcomes alike for the caller.
         """
-        self._cloud_reachable = False
+        self._have_device_data = False
         self._previous_poll_at = None
         return []
 
     def state(self, serial: str) -> DeviceConnectivity:
         """Say how the device is shown: UNKNOWN if never seen or the cloud is unreachable."""
         view = self._view(serial)
-        if self._cloud_reachable:
+        if self._have_device_data:
             return view
         return replace(view, state=Connectivity.UNKNOWN, reason=None, offline_since=None)
 
