@@ -6,6 +6,11 @@ Every field that Blink may omit is optional; the parser never invents a value.
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Final
+
+# One AA cell, in volts: the parser drops readings outside this window (placeholders such as
+# 9.00 V, sensor noise) and the battery engine learns only from readings inside it.
+PLAUSIBLE_CELL_VOLTS: Final = (0.5, 2.2)
 
 
 class DeviceKind(StrEnum):

@@ -11,7 +11,14 @@ import math
 from typing import Any
 
 from .errors import AuthFailedError, CloudUnreachableError, RateLimitedError
-from .models import AccountSnapshot, CameraConfigSnapshot, DeviceKind, DeviceSnapshot, PowerSource
+from .models import (
+    PLAUSIBLE_CELL_VOLTS,
+    AccountSnapshot,
+    CameraConfigSnapshot,
+    DeviceKind,
+    DeviceSnapshot,
+    PowerSource,
+)
 
 # Body codes Blink sends with HTTP 200 (or alongside an error status).
 CODE_UNAUTHORIZED = 101
@@ -28,7 +35,7 @@ _DEVICE_LISTS: dict[str, DeviceKind] = {
 _OWL_CODES_OF_OTHER_KIND: dict[str, DeviceKind] = {"superior": DeviceKind.FLOODLIGHT}
 
 # Blink's readings outside these ranges are sensor noise or placeholders (-255 dBm, 9.00 V).
-_VOLTAGE_RANGE = (0.5, 2.5)
+_VOLTAGE_RANGE = PLAUSIBLE_CELL_VOLTS
 _DBM_RANGE = (-120, -1)
 _TEMPERATURE_F_RANGE = (-60.0, 200.0)
 

@@ -68,6 +68,7 @@ import math
 from statistics import fmean, median
 from typing import Any, Final
 
+from custom_components.blink_care.client.models import PLAUSIBLE_CELL_VOLTS
 from custom_components.blink_care.engine.discharge_curve import (
     BARS_LEVEL_BANDS,
     EXTERNAL_POWER_VOLTS,
@@ -99,8 +100,7 @@ _READING_NOISE_VOLTS: Final = 0.01  # hundredths, cell-to-cell spread, Blink's A
 _READING_STEP_VOLTS: Final = 0.005  # half of Blink's hundredth of a volt
 _COLD_WEIGHT: Final = 0.35
 _MAX_READINGS_PER_DAY: Final = 48
-_VOLTS_MIN_PLAUSIBLE: Final = 0.5
-_VOLTS_MAX_PLAUSIBLE: Final = 2.2
+_VOLTS_MIN_PLAUSIBLE, _VOLTS_MAX_PLAUSIBLE = PLAUSIBLE_CELL_VOLTS
 
 # Drain fit.
 _MIN_FIT_POINTS: Final = 3
