@@ -24,11 +24,13 @@ from homeassistant.helpers.event import async_call_later, async_track_time_inter
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 
-from .const import DOMAIN
+from .client.models import PowerSource
+from .const import CONF_POWER_PLUGS, DOMAIN
 from .coordinator import BlinkCareCoordinator
+from .engine.catalog import DEFAULT_OFF_SECONDS, ProcedureName
 from .engine.connectivity import reported_online
+from .engine.fleet import DeviceState
 
-DEFAULT_OFF_SECONDS = 30
 ONLINE_TIMEOUT = timedelta(minutes=5)
 # While waiting for the device, poll every minute instead of every two (never faster).
 WAIT_POLL_INTERVAL = timedelta(seconds=60)
@@ -49,6 +51,50 @@ class PowerCycleResult:
             "seconds_until_online": self.seconds_until_online,
             "switch_entity_id": self.switch_entity_id,
         }
+
+
+def power_cycle_plan(
+    coordinator: BlinkCareCoordinator,
+    state: DeviceState,
+    switch_entity_id: str | None = None,
+    off_seconds: float | None = None,
+) -> tuple[str, float]:
+    """The plug and off time for a power cycle, or the reason it cannot be done.
+
+    The one precondition check: the action and the offline guide's button both call it. Only a
+    mains device can be cycled (the manual procedure is named for a battery one), through the
+    plug given or the one mapped in the options, for the time given or the model's own.
+    """
+    if state.snapshot.power_source is not PowerSource.MAINS:
+        manual = next(
+            (
+                state.model.procedures[name].title
+                for name in (ProcedureName.SOFT_RESET, ProcedureName.BATTERY_CHANGE)
+                if name in state.model.procedures
+            ),
+            ProcedureName.SOFT_RESET.value,
+        )
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="power_cycle_battery_device",
+            translation_placeholders={
+                "device": state.snapshot.name,
+                "model": state.model.name,
+                "procedure": manual,
+            },
+        )
+    plugs: dict[str, str] = coordinator.config_entry.options.get(CONF_POWER_PLUGS, {})
+    switch = switch_entity_id or plugs.get(state.serial)
+    if not switch:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_power_plug",
+            translation_placeholders={"device": state.snapshot.name},
+        )
+    model_cycle = state.model.procedures.get(ProcedureName.POWER_CYCLE)
+    return switch, off_seconds or (
+        model_cycle.off_seconds if model_cycle and model_cycle.off_seconds else DEFAULT_OFF_SECONDS
+    )
 
 
 def check_switch(hass: HomeAssistant, switch_entity_id: str) -> None:

@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
-from .client.models import DeviceKind, PowerSource
-from .const import CONF_POWER_PLUGS, DOMAIN
+from .client.models import DeviceKind
+from .const import DOMAIN
 from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry
 from .engine.catalog import BLINK_SUPPORT_HOME, Procedure, ProcedureName, battery_description
@@ -29,7 +29,7 @@ from .issues import (
     cameras_behind,
     device_placeholders,
 )
-from .services import ATTR_DEVICE_ID, SERVICE_POWER_CYCLE
+from .power_cycle import async_power_cycle, power_cycle_plan
 from .troubleshooting import DATA_SYMPTOM, Symptom, guide_for
 
 # Menu choices (their labels are in the translations).
@@ -254,7 +254,7 @@ class OfflineGuideFlow(_DeviceFlow):
         if self._power_cycle is None:
             # A background task: it waits minutes on Home Assistant's clock for the device.
             self._power_cycle = self.hass.async_create_background_task(
-                self._run_power_cycle(device.coordinator.device_ids.get(self._serial, "")),
+                self._run_power_cycle(device),
                 f"{DOMAIN} power cycle of {self._serial}",
             )
         if not self._power_cycle.done():
@@ -285,19 +285,16 @@ class OfflineGuideFlow(_DeviceFlow):
             return await self.async_step_power_cycle_failed()
         return self._next_step("still_offline")
 
-    async def _run_power_cycle(self, device_id: str) -> _PowerCycleOutcome:
-        """The power_cycle action itself, so its checks and its plug safety apply unchanged."""
+    async def _run_power_cycle(self, device: _Device) -> _PowerCycleOutcome:
+        """What the power_cycle action does, with the same checks and the same plug safety."""
         try:
-            response = await self.hass.services.async_call(
-                DOMAIN,
-                SERVICE_POWER_CYCLE,
-                {ATTR_DEVICE_ID: device_id},
-                blocking=True,
-                return_response=True,
+            switch_entity_id, off_seconds = power_cycle_plan(device.coordinator, device.state)
+            result = await async_power_cycle(
+                self.hass, device.coordinator, self._serial, switch_entity_id, off_seconds
             )
         except HomeAssistantError as err:
             return _PowerCycleOutcome(back_online=False, error=str(err))
-        return _PowerCycleOutcome(back_online=(response or {}).get("result") == "back_online")
+        return _PowerCycleOutcome(back_online=result.back_online)
 
     def _steps(self, device: _Device) -> tuple[str, ...]:
         guide = device.state.model.procedures.get(ProcedureName.OFFLINE)
@@ -365,10 +362,11 @@ def _is_online(state: DeviceState) -> bool:
 
 def _plug(device: _Device) -> str | None:
     """The smart plug mapped to a mains device in the options, if any."""
-    if device.state.snapshot.power_source is not PowerSource.MAINS:
+    try:
+        switch_entity_id, _ = power_cycle_plan(device.coordinator, device.state)
+    except HomeAssistantError:
         return None
-    plugs: dict[str, str] = device.coordinator.config_entry.options.get(CONF_POWER_PLUGS, {})
-    return plugs.get(device.state.serial) or None
+    return switch_entity_id
 
 
 def _is_power_cycle_step(device: _Device, step: str) -> bool:

@@ -14,8 +14,8 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 
 from .const import DOMAIN
 from .engine.catalog import ModelEntry, Procedure, ProcedureName
+from .helpers import ATTR_DEVICE_ID, async_procedure_not_available, resolve_device
 from .issues import async_create, troubleshooting_spec
-from .services import ATTR_DEVICE_ID, async_procedure_not_available, resolve_device
 
 SERVICE_START_TROUBLESHOOTING = "start_troubleshooting"
 ATTR_SYMPTOM = "symptom"

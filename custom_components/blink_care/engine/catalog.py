@@ -15,6 +15,7 @@ from custom_components.blink_care.client.models import DeviceKind, PowerSource
 
 from .catalog_data import (
     BLINK_SUPPORT_HOME,
+    DEFAULT_OFF_SECONDS,
     GENERIC_MODELS,
     MODELS,
     UNKNOWN_CODE,
@@ -24,6 +25,7 @@ from .catalog_data import (
 
 __all__ = [
     "BLINK_SUPPORT_HOME",
+    "DEFAULT_OFF_SECONDS",
     "ModelEntry",
     "Procedure",
     "ProcedureName",
