@@ -91,11 +91,15 @@ class BlinkCareBinarySensor(BlinkCareEntity, BinarySensorEntity):
 
     entity_description: BlinkCareBinarySensorEntityDescription
 
+    def value(self, state: DeviceState) -> bool | None:
+        """On/off in a device state."""
+        return self.entity_description.is_on_fn(state)
+
     @property
     def is_on(self) -> bool | None:
         """On/off from the latest poll."""
         state = self.device_state
-        return None if state is None else self.entity_description.is_on_fn(state)
+        return None if state is None else self.value(state)
 
 
 class CloudReachableSensor(BlinkCareAccountEntity, BinarySensorEntity):

@@ -33,9 +33,13 @@ class ChangedStateOnlyEntity(CoordinatorEntity[BlinkCareCoordinator]):
 
     _last_written: tuple[Any, ...] | None = None
 
+    def _written(self) -> tuple[Any, ...]:
+        """What the state write depends on; equal to the last one, there is nothing to write."""
+        return (self.available, self.state, self.extra_state_attributes)
+
     @callback
     def _handle_coordinator_update(self) -> None:
-        written = (self.available, self.state, self.extra_state_attributes)
+        written = self._written()
         if written != self._last_written:
             self._last_written = written
             self.async_write_ha_state()
@@ -62,6 +66,22 @@ class BlinkCareEntity(ChangedStateOnlyEntity):
         """This device in the latest poll (None while it is missing from the account)."""
         data = self.coordinator.data
         return None if data is None else data.devices.get(self.serial)
+
+    def value(self, state: DeviceState) -> Any:
+        """The entity's own value (native value, on/off) in a device state."""
+        return None
+
+    def _written(self) -> tuple[Any, ...]:
+        """The value and attributes, read once from the device state.
+
+        The written state is a function of the value (and of display settings, whose changes
+        Home Assistant writes itself), so comparing values is enough and cheaper than
+        formatting every state on every poll.
+        """
+        state = self.device_state
+        if state is None or not self.coordinator.last_update_success:
+            return (False,)
+        return (True, self.value(state), self.entity_description.attributes_fn(state))
 
     @property
     def available(self) -> bool:

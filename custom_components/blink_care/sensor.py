@@ -207,11 +207,15 @@ class BlinkCareSensor(BlinkCareEntity, SensorEntity):
 
     entity_description: BlinkCareSensorEntityDescription
 
+    def value(self, state: DeviceState) -> StateType | datetime:
+        """The sensor's value in a device state."""
+        return self.entity_description.value_fn(state)
+
     @property
     def native_value(self) -> StateType | datetime:
         """The value in the latest poll."""
         state = self.device_state
-        return None if state is None else self.entity_description.value_fn(state)
+        return None if state is None else self.value(state)
 
 
 class DevicesOfflineSensor(BlinkCareAccountEntity, SensorEntity):

@@ -174,6 +174,8 @@ class ConnectivityTracker:
         # The previous successful poll, or None when a failed poll came since.
         self._previous_poll_at: datetime | None = None
         self._just_changed = False
+        # Every device's view as of the last change to the records (None: to be worked out).
+        self._views: dict[str, DeviceConnectivity] | None = None
 
     @property
     def have_device_data(self) -> bool:
@@ -185,19 +187,30 @@ class ConnectivityTracker:
 
     def observe(self, snapshot: AccountSnapshot, now: datetime) -> list[Transition]:
         """Take in one successful homescreen poll and say which devices changed state."""
-        before = {serial: self._view(serial) for serial in self._devices}
+        before = self._all_views()
         # Sync modules first: a camera's reading depends on its sync module's fresh state.
         for device in sorted(snapshot.devices, key=lambda d: d.sync_module_serial is not None):
             self._update(device, now)
         self._have_device_data = True
         self._previous_poll_at = now
-        transitions = [
-            transition
-            for serial in self._devices
-            if (transition := self._transition(serial, before.get(serial, _UNSEEN), now))
-        ]
+        views: dict[str, DeviceConnectivity] = {}
+        transitions: list[Transition] = []
+        for serial in self._devices:
+            views[serial] = self._view(serial)
+            transition = self._transition(serial, before.get(serial, _UNSEEN), views[serial], now)
+            if transition is not None:
+                transitions.append(transition)
+                if transition.new is Connectivity.ONLINE:
+                    views[serial] = self._view(serial)  # with the outage just noted
+        self._views = views
         self._just_changed = any(t.old is not Connectivity.UNKNOWN for t in transitions)
         return transitions
+
+    def _all_views(self) -> dict[str, DeviceConnectivity]:
+        """Every device's view, worked out once per change of the records."""
+        if self._views is None:
+            self._views = {serial: self._view(serial) for serial in self._devices}
+        return self._views
 
     def cloud_unavailable(self, now: datetime) -> list[Transition]:
         """Take in a failed poll (cloud unreachable or rate limited).
@@ -212,18 +225,21 @@ class ConnectivityTracker:
 
     def state(self, serial: str) -> DeviceConnectivity:
         """Say how the device is shown: UNKNOWN if never seen or the cloud is unreachable."""
-        view = self._view(serial)
+        view = self._all_views().get(serial, _UNSEEN)
         if self._have_device_data:
             return view
         return replace(view, state=Connectivity.UNKNOWN, reason=None, offline_since=None)
 
     def offline_count(self) -> int:
         """How many devices are OFFLINE themselves (not behind a sync module, not unknown)."""
-        return sum(self.state(serial).state is Connectivity.OFFLINE for serial in self._devices)
+        if not self._have_device_data:
+            return 0
+        return sum(view.state is Connectivity.OFFLINE for view in self._all_views().values())
 
     def forget(self, serial: str) -> None:
         """Drop a device removed from the account."""
         self._devices.pop(serial, None)
+        self._views = None  # the cameras behind a forgotten sync module read differently
 
     def wants_quick_poll(self) -> bool:
         """Whether the next poll should come sooner so a change is confirmed quickly.
@@ -340,9 +356,10 @@ class ConnectivityTracker:
             last_outage_seconds=record.last_outage_seconds,
         )
 
-    def _transition(self, serial: str, old: DeviceConnectivity, now: datetime) -> Transition | None:
+    def _transition(
+        self, serial: str, old: DeviceConnectivity, new: DeviceConnectivity, now: datetime
+    ) -> Transition | None:
         """Compare `old` with the device's current view; on a return, note the outage."""
-        new = self._view(serial)
         if new.state is old.state:
             return None
         if new.state is Connectivity.ONLINE and old.state in _AWAY_STATES:
