@@ -527,6 +527,8 @@ async def scenario_history_year(
     feed_s = wall_clock() - started
     if profiler is not None:
         profiler.dump_stats(case["profile_path"])
+    # Back as it was, so the entry unloads cleanly at the end.
+    await hass.config_entries.async_forward_entry_setups(coordinator.config_entry, PLATFORMS)
     await coordinator.history.async_save_now()
     stored = hass_storage[f"{DOMAIN}.{coordinator.config_entry.entry_id}"]
     record(

@@ -91,8 +91,8 @@ def footprint(hass: HomeAssistant, coordinator: BlinkCareCoordinator) -> dict[st
     """Sizes of everything the coordinator keeps between polls (per-device maps and the rest)."""
     client = coordinator.client
     return {
-        "device_ids": len(coordinator.device_ids),
-        "registered": len(coordinator._registered),
+        "device_ids": len(coordinator.registry.ids),
+        "registered": len(coordinator.registry.written),
         "fleet_records": len(coordinator.fleet.records),
         "connectivity_devices": len(coordinator.fleet.connectivity.to_dict()["devices"]),
         "logged_skips": len(coordinator._logged_skips),

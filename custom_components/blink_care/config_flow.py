@@ -50,16 +50,12 @@ from .const import (
     CONF_REPLACEMENT_JUMP,
     CONF_SCAN_INTERVAL,
     CONF_WARNING_LEAD_DAYS,
-    DEFAULT_LOW_THRESHOLD,
-    DEFAULT_OFFLINE_GRACE_MINUTES,
-    DEFAULT_REPLACEMENT_JUMP,
-    DEFAULT_SCAN_INTERVAL_S,
-    DEFAULT_WARNING_LEAD_DAYS,
     DOMAIN,
     LOGGER,
     MAX_OFFLINE_GRACE_MINUTES,
     MAX_SCAN_INTERVAL_S,
     MIN_SCAN_INTERVAL_S,
+    OPTION_DEFAULTS,
 )
 from .data import BlinkCareConfigEntry
 from .session import BlinkSession, async_blink_session, async_create_blink_client
@@ -327,13 +323,6 @@ def _number(low: int, high: int, unit: str, step: int = 1) -> NumberSelector:
     )
 
 
-OPTION_DEFAULTS: dict[str, int] = {
-    CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL_S,
-    CONF_LOW_THRESHOLD: DEFAULT_LOW_THRESHOLD,
-    CONF_WARNING_LEAD_DAYS: DEFAULT_WARNING_LEAD_DAYS,
-    CONF_REPLACEMENT_JUMP: DEFAULT_REPLACEMENT_JUMP,
-    CONF_OFFLINE_GRACE_MINUTES: DEFAULT_OFFLINE_GRACE_MINUTES,
-}
 OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_SCAN_INTERVAL): vol.All(

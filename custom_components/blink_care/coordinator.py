@@ -6,13 +6,11 @@ devices; this module fetches, backs off, and carries its decisions into Home Ass
 device registry, events, repair issues and the stored history.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -24,7 +22,7 @@ from .client.errors import (
     RateLimitedError,
     TwoFactorRequiredError,
 )
-from .client.models import AccountSnapshot, CameraConfigSnapshot, DeviceKind
+from .client.models import AccountSnapshot, CameraConfigSnapshot
 from .const import (
     ACCOUNT_DEVICE_PREFIX,
     CONF_LOW_THRESHOLD,
@@ -32,45 +30,19 @@ from .const import (
     CONF_REPLACEMENT_JUMP,
     CONF_SCAN_INTERVAL,
     CONF_WARNING_LEAD_DAYS,
-    DEFAULT_LOW_THRESHOLD,
-    DEFAULT_OFFLINE_GRACE_MINUTES,
-    DEFAULT_REPLACEMENT_JUMP,
-    DEFAULT_SCAN_INTERVAL_S,
-    DEFAULT_WARNING_LEAD_DAYS,
     DOMAIN,
     LOGGER,
-    MANUFACTURER,
     MAX_BACKOFF,
     MIN_SCAN_INTERVAL_S,
+    OPTION_DEFAULTS,
 )
 from .data import BlinkCareConfigEntry
+from .devices import DeviceRegistrySync
 from .engine.battery import BatterySettings
-from .engine.fleet import (
-    CONFIG_RETRY_AFTER,
-    EventKind,
-    Fleet,
-    FleetEvent,
-    FleetState,
-)
+from .engine.fleet import CONFIG_RETRY_AFTER, EventKind, Fleet, FleetEvent, FleetState
 from .events import EventBus
 from .issues import IssueManager
 from .store import HistoryStore
-
-
-def battery_settings(options: Mapping[str, Any]) -> BatterySettings:
-    """The battery engine's settings from the entry's options."""
-    return BatterySettings(
-        low_threshold_pct=float(options.get(CONF_LOW_THRESHOLD, DEFAULT_LOW_THRESHOLD)),
-        warning_lead_days=float(options.get(CONF_WARNING_LEAD_DAYS, DEFAULT_WARNING_LEAD_DAYS)),
-        replacement_jump_pct=float(options.get(CONF_REPLACEMENT_JUMP, DEFAULT_REPLACEMENT_JUMP)),
-    )
-
-
-def offline_grace(options: Mapping[str, Any]) -> timedelta:
-    """How long a device must be reported offline before it counts as offline."""
-    return timedelta(
-        minutes=int(options.get(CONF_OFFLINE_GRACE_MINUTES, DEFAULT_OFFLINE_GRACE_MINUTES))
-    )
 
 
 class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
@@ -86,9 +58,8 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         history: HistoryStore,
     ) -> None:
         """Rebuild the fleet model from the stored history."""
-        self.base_interval = timedelta(
-            seconds=int(entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL_S))
-        )
+        options = {**OPTION_DEFAULTS, **entry.options}
+        self.base_interval = timedelta(seconds=int(options[CONF_SCAN_INTERVAL]))
         super().__init__(
             hass,
             LOGGER,
@@ -102,8 +73,12 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         self.issues = IssueManager(hass, entry)
         self.fleet = Fleet.from_stored(
             history.loaded,
-            battery_settings(entry.options),
-            offline_grace(entry.options),
+            BatterySettings(
+                low_threshold_pct=float(options[CONF_LOW_THRESHOLD]),
+                warning_lead_days=float(options[CONF_WARNING_LEAD_DAYS]),
+                replacement_jump_pct=float(options[CONF_REPLACEMENT_JUMP]),
+            ),
+            timedelta(minutes=int(options[CONF_OFFLINE_GRACE_MINUTES])),
             dt_util.utcnow(),
         )
         history.set_source(self.fleet.to_stored)
@@ -111,9 +86,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         self.blink_answered = True
         self.backoff_level = 0
         self.account_id: str | None = client.account_id
-        # Device registry ids by serial, and what was last written there (to skip no-op writes).
-        self.device_ids: dict[str, str] = {}
-        self._registered: dict[str, tuple[Any, ...]] = {}
+        self.registry = DeviceRegistrySync(hass, entry.entry_id)
         self._removal_listeners: list[Callable[[str], None]] = []
         self._logged_skips: set[str] = set()
         # Serials with a power cycle under way (one at a time per device).
@@ -153,7 +126,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
 
         fetched = await self._fetch_camera_config(account, now)
         observation = self.fleet.observe(account, fetched, now)
-        self._sync_device_registry(observation.fleet)
+        self.registry.sync(observation.fleet)
         for event in observation.events:
             self._announce(event)
         self.issues.async_update(observation.fleet)
@@ -233,7 +206,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             self.async_set_updated_data(fleet)
 
     def _announce(self, event: FleetEvent) -> None:
-        self.events.announce(event, self.device_ids.get(event.device.serial))
+        self.events.announce(event, self.registry.ids.get(event.device.serial))
 
     # -- devices --------------------------------------------------------------------------------
 
@@ -242,49 +215,13 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
         """Identifier of the account's own device."""
         return f"{ACCOUNT_DEVICE_PREFIX}{self.account_id or self.config_entry.entry_id}"
 
-    def _sync_device_registry(self, fleet: FleetState) -> None:
-        """One Home Assistant device per Blink device; sync modules first, so cameras can link."""
-        registry = dr.async_get(self.hass)
-        states = sorted(
-            fleet.devices.values(), key=lambda s: s.snapshot.kind is not DeviceKind.SYNC_MODULE
-        )
-        for state in states:
-            device = state.snapshot
-            via = self.device_ids.get(device.sync_module_serial or "")
-            wanted = (device.name, state.model.name, device.firmware, via)
-            if self._registered.get(device.serial) == wanted:
-                continue
-            entry = registry.async_get_or_create(
-                config_entry_id=self.config_entry.entry_id,
-                identifiers={(DOMAIN, device.serial)},
-                manufacturer=MANUFACTURER,
-                model=state.model.name,
-                model_id=device.product_code,
-                name=device.name,
-                serial_number=device.serial,
-                sw_version=device.firmware,
-                via_device_id=via,
-            )
-            self.device_ids[device.serial] = entry.id
-            self._registered[device.serial] = wanted
-
     def remove_device(self, serial: str, *, why: str | None = None) -> None:
         """Forget a device everywhere: registry, fleet model, issues, entity platforms.
 
         The one removal path: the 30-day rule and the user deleting the device both come here,
         so a device that rejoins the account later is added again like a new one.
         """
-        registry = dr.async_get(self.hass)
-        device = registry.async_get_device_by_identifier(
-            (DOMAIN, serial), self.config_entry.entry_id
-        )
-        if device is not None:
-            if why is not None:
-                # The name, not the serial: serials stay out of logs users paste into issues.
-                LOGGER.info("Removing %s: %s", device.name, why)
-            registry.async_remove_device(device.id)
-        self.device_ids.pop(serial, None)
-        self._registered.pop(serial, None)
+        self.registry.remove(serial, why)
         self.fleet.forget(serial)
         self.issues.async_remove_device(serial)
         self.history.schedule_save()

@@ -15,6 +15,7 @@ from custom_components.blink_care.client.models import (
 )
 from custom_components.blink_care.engine import fleet as fleet_module
 from custom_components.blink_care.engine.battery import BatterySettings
+from custom_components.blink_care.engine.catalog import ModelEntry, model_for
 from custom_components.blink_care.engine.connectivity import Connectivity
 from custom_components.blink_care.engine.fleet import (
     CAMERA_CONFIG_INTERVAL,
@@ -45,7 +46,7 @@ def camera(serial: str, **fields: object) -> DeviceSnapshot:
         battery_state="ok",
         battery_bars=3,
     )
-    return replace(snapshot, **fields)  # type: ignore[arg-type]
+    return replace(snapshot, **fields)
 
 
 SYNC_MODULE = DeviceSnapshot(
@@ -170,12 +171,13 @@ def test_absent_for_thirty_days_is_stale_and_forgetting_starts_afresh() -> None:
 
 
 def test_the_catalog_model_is_looked_up_once_per_device(monkeypatch: pytest.MonkeyPatch) -> None:
-    lookups = []
-    real = fleet_module.model_for
+    lookups: list[tuple[str | None, ...]] = []
 
-    def counted(*args: object) -> object:
-        lookups.append(args)
-        return real(*args)  # type: ignore[arg-type]
+    def counted(
+        code: str | None, subtype: str | None = None, kind: DeviceKind | None = None
+    ) -> ModelEntry:
+        lookups.append((code, subtype))
+        return model_for(code, subtype, kind)
 
     monkeypatch.setattr(fleet_module, "model_for", counted)
     fleet = new_fleet()
