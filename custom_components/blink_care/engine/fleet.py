@@ -117,7 +117,7 @@ class Observation:
 
 @dataclass(slots=True)
 class DeviceRecord:
-    """Everything known about one device; the first four fields survive restarts."""
+    """Everything known about one device; the fields up to `battery` survive restarts."""
 
     first_seen: datetime
     last_present: datetime
