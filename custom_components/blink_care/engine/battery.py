@@ -57,7 +57,9 @@ How it decides, in the order the rules apply:
 * **Low** (the binary sensor) is `replace_soon`/`replace_now`, or Blink's own "low", except
   that Blink's "low" is ignored while the device reports a temperature below freezing and the
   temperature-corrected level is above Blink's low point (lithium cells sag in the cold and
-  recover), and, on devices that report no temperature, until it has lasted a whole day.
+  recover), on devices that report no temperature until it has lasted a whole day, and when
+  warm from the next poll that still says "low" (one reading taken during a clip can dip
+  below Blink's threshold; waiting longer than a poll would only make the warning late).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -94,9 +96,10 @@ _CLEAR_MARGIN_DAYS: Final = 7.0
 _CLEAR_NOW_PCT: Final = 10.0
 _LOW_STATES: Final = frozenset({"low", "replace"})
 _BLINK_LOW_UNCONFIRMED: Final = timedelta(days=1)
-# A warm "low" counts once it has lasted this long: one reading taken during a clip dips below
-# Blink's threshold on cells with weeks left, and the next poll says "ok" again.
-_BLINK_LOW_WARM_CONFIRM: Final = timedelta(hours=12)
+# A warm "low" counts from the next poll that still says "low" (at least this much later): one
+# reading taken during a clip dips below Blink's threshold on cells with weeks left, and the
+# next poll says "ok" again. Waiting longer would only make Blink's own warning late.
+_BLINK_LOW_WARM_CONFIRM: Final = timedelta(minutes=30)
 
 # Voltage readings: what one reading can be trusted for.
 _READING_NOISE_VOLTS: Final = 0.01  # hundredths, cell-to-cell spread, Blink's ADC
@@ -137,8 +140,11 @@ _FLEET_MAP_SPREAD: Final = 0.12
 _OWN_LIFE_SPREAD: Final = 0.2
 _OWN_LIFE_SPREAD_MIN: Final = 0.12
 _FLEET_LIFE_SPREAD: Final = 0.35
-# The curve is one reading of one datasheet; a camera's cells need not follow it. On the
-# plateau its level is known to about this many points, beyond Blink's reading error.
+# The curve is one reading of one datasheet (a moderate drain); a camera's cells need not
+# follow it. At a camera's light drain Li-FeS2 cells hold a flatter plateau and fall off later
+# and more sharply (Energizer: "almost square"); on a flatter plateau the curve reads the level
+# too high and the drain too slow, so the cells run out *earlier* than it says, not later. On
+# the plateau the level is known to about this many points in that direction only.
 _CURVE_SHAPE_PCT: Final = 15.0
 
 # History bounds: daily points for this long, weekly before, never more than this many.
@@ -918,6 +924,7 @@ class _Estimate:
     remaining_days: float | None
     remaining_sd: float | None
     basis: PredictionBasis | None = None
+    earlier_sd: float = 0.0  # extra spread on the early side only (cells flatter than the curve)
 
 
 class BatteryModel:
@@ -936,6 +943,7 @@ class BatteryModel:
         self._last_state: str | None = None
         self._ac_power: bool | None = None
         self._blink_low_since: float | None = None
+        self._blink_low_latest: float | None = None  # the last poll that said "low"
         self._recent: list[tuple[float, float]] = []  # (t, volts) for the external signature
         self._external_by_voltage = False
         self._daily_minimum: list[tuple[int, float]] = []  # (day, coldest reading)
@@ -1031,8 +1039,9 @@ class BatteryModel:
         if state in _LOW_STATES:
             if self._blink_low_since is None:
                 self._blink_low_since = t
+            self._blink_low_latest = t
         else:
-            self._blink_low_since = None
+            self._blink_low_since = self._blink_low_latest = None
 
     def _add_voltage(self, t: float, volts: float, temperature_f: float | None) -> bool:
         """Record a voltage reading; True when it confirms a replacement."""
@@ -1136,7 +1145,7 @@ class BatteryModel:
         if source is not None:
             self._replacements.append(Replacement(at=_moment(t), source=source))
             self._replacements = self._replacements[-_MAX_RECORDS:]
-        self._blink_low_since = None
+        self._blink_low_since = self._blink_low_latest = None
         # Blink's "low" was about the old cells; the new ones have no verdict yet.
         self._last_state = None
 
@@ -1287,6 +1296,7 @@ class BatteryModel:
         typical = None if history is None else history.life_days
         estimates = self._remaining_from_history(t, cycle, history)
         basis = None if not estimates or history is None else history.basis
+        earlier_sd = 0.0
         if cycle.voltage.has_data() and self._voltage_is_current(cycle):
             level, level_sd, drain = self._voltage_level(t, cycle)
             source = LevelSource.VOLTAGE
@@ -1308,11 +1318,12 @@ class BatteryModel:
                             level_sd / drain.rate_per_day,
                             remaining * drain.rate_se / drain.rate_per_day,
                             _USAGE_DRIFT * remaining,
-                            _CURVE_SHAPE_PCT * min(usable / 50.0, 1.0) / drain.rate_per_day,
                         ),
                     )
                 )
-                basis = basis or PredictionBasis.CURVE
+                if basis is None:
+                    basis = PredictionBasis.CURVE
+                    earlier_sd = _CURVE_SHAPE_PCT * min(usable / 50.0, 1.0) / drain.rate_per_day
         elif cycle.bars.confirmed is not None:
             start = cycle.start if cycle.start_known else None
             level, level_sd, bars_remaining = cycle.bars.estimate(t, start, typical)
@@ -1330,6 +1341,7 @@ class BatteryModel:
             None if combined is None else max(combined[0], 0.0),
             None if combined is None else combined[1],
             None if combined is None else basis,
+            earlier_sd,
         )
 
     def _history(self) -> _History | None:
@@ -1500,7 +1512,8 @@ class BatteryModel:
             return t - since >= _BLINK_LOW_UNCONFIRMED.total_seconds()
         if temperature < FREEZING_F:
             return level is None or level <= NEAR_EMPTY_PCT
-        return t - since >= _BLINK_LOW_WARM_CONFIRM.total_seconds()
+        latest = self._blink_low_latest
+        return latest is not None and latest - since >= _BLINK_LOW_WARM_CONFIRM.total_seconds()
 
     def _assess(
         self,
@@ -1532,7 +1545,8 @@ class BatteryModel:
         if lithium_figures and estimate.remaining_days is not None:
             sd = estimate.remaining_sd or 0.0
             empty = _moment(t + estimate.remaining_days * _DAY)
-            earliest = _moment(t + max(estimate.remaining_days - _BAND_Z * sd, 0.0) * _DAY)
+            early = math.hypot(sd, estimate.earlier_sd)
+            earliest = _moment(t + max(estimate.remaining_days - _BAND_Z * early, 0.0) * _DAY)
             latest = _moment(t + (estimate.remaining_days + _BAND_Z * sd) * _DAY)
         level = estimate.level if lithium_figures else None
         alerting = health in {BatteryHealth.REPLACE_SOON, BatteryHealth.REPLACE_NOW}
@@ -1573,6 +1587,7 @@ class BatteryModel:
                 "state": self._last_state,
                 "ac_power": self._ac_power,
                 "blink_low_since": self._blink_low_since,
+                "blink_low_latest": self._blink_low_latest,
                 "external_by_voltage": self._external_by_voltage,
                 "recent": [[round(rt), rv] for rt, rv in self._recent],
                 "daily_minimum": [[day, low] for day, low in self._daily_minimum],
@@ -1654,6 +1669,7 @@ class BatteryModel:
         ac_power = last.get("ac_power")
         self._ac_power = ac_power if isinstance(ac_power, bool) else None
         self._blink_low_since = _optional_float(last.get("blink_low_since"))
+        self._blink_low_latest = _optional_float(last.get("blink_low_latest"))
         self._external_by_voltage = last.get("external_by_voltage") is True
         self._recent = [(float(rt), float(rv)) for rt, rv in last.get("recent", [])][-_MAX_RECENT:]
         self._daily_minimum = [
