@@ -15,8 +15,10 @@ cells could plausibly do, and every camera draws its own curve, so no one curve 
   to usage, which swings by day of the week (weekend-busy or weekday-busy), by season with a
   phase of its own (a garden in summer, a porch in the dark months), with day-to-day scatter,
   holidays when the house is empty and busy spells. Cold costs capacity as well as voltage.
-* **Report**: a per-camera offset and plateau tilt kept across battery sets (the camera's own
-  voltage divider), a smaller offset per set of cells, reading noise, load dips right after a
+* **Report**: a per-camera offset (the camera's own voltage divider and ADC reference) and a
+  plateau tilt (its load: Li-FeS2 internal resistance rises as the cells empty, so a camera
+  measuring under a heavier load reads a steeper fall), both kept across battery sets, a
+  smaller offset per set of cells, reading noise, load dips right after a
   clip, and Blink's hundredths of a volt, truncated (`l91-steep`) or rounded (`flat-late`).
 * **Repetition**: every camera goes through several sets of cells, the way owners do: most run
   the cells until the camera goes silent and change them within days; some change them a few
@@ -25,12 +27,49 @@ cells could plausibly do, and every camera draws its own curve, so no one curve 
 
 Families (see `FAMILIES`):
 
-* `l91-steep`: a steeper plateau (0.08-0.15 V end to end), a wide knee from 75-85 % of the
-  capacity, truncation, polls every 4-8 hours;
-* `flat-late`: a flat plateau (0.06-0.11 V), a late, sharper knee (from 85-92 %), noisier
-  readings, strong summer-busy usage, polls every 6 hours with outages.
+* `l91-steep`: a plateau line falling 0.08-0.15 V over the whole capacity, a wide knee from
+  75-85 % of it, truncation, polls every 4-8 hours. "Steep" is the knee: over the part of the
+  life a camera spends on the plateau (10-80 %) its readings fall 0.06-0.11 V, *less* than the
+  engine's curve (0.14 V);
+* `flat-late`: a flat plateau (0.05-0.08 V over 10-80 %), a late, sharper knee (from 85-92 %),
+  noisier readings, strong summer-busy usage, polls every 6 hours with outages.
 
 Everything is deterministic for a given family and seed.
+
+Plausibility audit (against the L91 datasheet's behaviour and what Blink reports, judged on the
+assumptions, not on how the engine scores; 300 cameras per family, mild climate):
+
+* Fresh cells read 1.72-1.82 V (p05-p95) in both families: Blink reports about 1.8 V on new
+  cells, a multimeter 1.78-1.80 V open-circuit. Plausible.
+* Plateau: 1.50-1.59 V (l91-steep) and 1.56-1.64 V (flat-late) half-way; Blink captures show
+  1.41-1.72 V in service and 1.54 V with "ok" on weak cells. Energizer's manual describes the L91
+  curve as almost square (flat until nearly empty, then a cliff), and Linden's handbook notes
+  a different, stepped shape on a camera-like light drain (a 5000-ohm background with short
+  pulses): the engine's moderate-drain curve is one reading among several, and a plateau
+  *flatter* than it is a likely case at a camera's load, not an exotic one. Plausible.
+* Knee: flat-late falls from 1.34 V (Blink's "low") to the camera's brown-out over 1-3 % of
+  the capacity (median 1.9 %; the shipped simulator 2.3 %), which is the datasheet's sharp
+  light-drain end; with lives of 100-540 days that is 2-10 days (median 4.5) of warning from
+  Blink, which is why Blink's own "low" leads by about four days there. A short Blink lead is a
+  consequence of the square curve, not a defect. l91-steep bends from 75-85 % and reaches
+  "low" at 88-94 % of the capacity: that is the shape of the datasheet's moderate-drain
+  curves (hundreds of mA), at the edge of what a camera measuring during its Wi-Fi bursts would
+  see. Kept as the stress case on the other side (Blink low about 10 days ahead).
+* Camera to camera the half-way reading differs by 0.021 V (flat-late) and 0.027 V
+  (l91-steep) sd: a 1 % voltage-divider or ADC-reference tolerance alone is 0.016 V at 1.6 V,
+  and 0.1-0.2 A of Wi-Fi load on a 0.1-0.2 ohm cell adds as much again. Plausible. On a plateau
+  that falls only 0.06-0.08 V over most of the life, that spread is 20-30 % of the life per
+  sd, so no first-battery prediction from the voltage alone can reach a date error of 25 % of
+  the time left on these families: that target is out of reach by physics there, not by a
+  generator defect.
+* Cold: 0.06-0.1 V lost at 0 degF half-way, 15-30 % more drain below 40 degF; L91 cells work to
+  -40 degC with a lower voltage and capacity. Plausible. Lives 90-540 days (p05-p95), Blink
+  says "up to two years". Plausible.
+
+Audit outcome: no assumption of either family is beyond what real cells do, so neither
+generator was changed (only this description, which called l91-steep's plateau steeper than it
+is and gave the divider as the reason for a tilt). Not modelled: the two-step discharge that
+Li-FeS2 shows on very light drains (a step part-way down the plateau).
 """
 
 from __future__ import annotations
