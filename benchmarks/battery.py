@@ -27,8 +27,20 @@ Definitions (the figures the table prints):
   `died_at`: mean absolute error in days, and in % of the true time left then. Traces that
   start later than that moment are skipped; `cover` is the share of eligible traces that had a
   prediction at all (only those enter the mean).
+* **every death counts**: a trace may hold several sets of cells that ran out (the
+  `.batteries.csv` sidecar says so: a set whose `empty_at` is at or before its `removed_at`);
+  leads and date errors are scored for each of them, not only for the trace's last.
+* **first / last cycle**: `mae50_first_pct` is the error at 50 % left on the first set of cells
+  a trace shows the engine (nothing learnt yet); `mae50_last_pct` is the error on the last set
+  that ran out, on traces with at least three sets (two learnt before it).
+* **band80_cover**: the share of those predictions (every share of life, every set) whose 80 %
+  band (`predicted_empty_earliest` to `predicted_empty_latest`) holds the true empty date. An
+  honest band holds it about four times in five.
 * **replacements**: detections matched to true battery changes within one day before and
   three days after; unmatched detections are false.
+
+Voltages are volts per cell. A file in Blink's own unit (hundredths of a volt, `158` for
+1.58 V) or with readings no AA cell gives is refused with a message, not replayed into `nan`.
 """
 
 from __future__ import annotations
@@ -43,6 +55,7 @@ from typing import TYPE_CHECKING, Final
 
 from benchmarks import Summary
 from blink_sim.battery_truth import Chemistry
+from blink_sim.trace_families import DEFAULT_FAMILY_DEVICES, FAMILIES, generate_family
 from blink_sim.traces import BatteryTruth, DeviceTrace, generate, read_traces, write_traces
 from custom_components.blink_care.engine.battery import (
     BatteryHealth,
@@ -57,7 +70,7 @@ if TYPE_CHECKING:
 
 NAME: Final = "battery"
 # The figures a full `scripts/bench` run puts in its last line.
-HEADLINE: Final = ("warned_14d", "false_alerts_per_device_year", "mae50_pct")
+HEADLINE: Final = ("warned_14d", "false_alerts_per_device_year", "mae50_pct", "band80_cover")
 HELP: Final = "replay battery discharge traces through the battery engine"
 DEFAULT_TRACES: Final = Path(__file__).parent / "data" / "battery_traces.csv"
 DEFAULT_SEED: Final = 1
@@ -75,6 +88,11 @@ _MATCH_BEFORE: Final = timedelta(days=1)
 _MATCH_AFTER: Final = timedelta(days=3)
 _DAY: Final = timedelta(days=1)
 _YEAR_DAYS: Final = 365.25
+# What a per-cell reading in volts can be: below, no camera still runs; above, no AA cell gives.
+VOLTS_RANGE: Final = (0.8, 2.0)
+# Blink's own unit, hundredths of a volt, puts a typical reading between these.
+_HUNDREDTHS_RANGE: Final = (80.0, 200.0)
+_MIN_CYCLES_FOR_LAST: Final = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,19 +104,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="trace CSV to replay (default: the shipped set)",
     )
     parser.add_argument("--generate", type=Path, metavar="OUT", help="write a new set, replay it")
+    parser.add_argument(
+        "--family",
+        choices=sorted(FAMILIES),
+        help="replay (or with --generate, write) a multi-cycle set of an independent family",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
-    parser.add_argument("--devices", type=int, default=DEFAULT_DEVICES, help="devices to generate")
+    parser.add_argument(
+        "--devices",
+        type=int,
+        help=f"devices to generate ({DEFAULT_DEVICES}; {DEFAULT_FAMILY_DEVICES} for a family)",
+    )
 
 
 def run(args: argparse.Namespace) -> Summary:
     """Replay the traces, print the table, return the headline figures."""
     started = time.perf_counter()
-    path: Path = args.traces
-    if args.generate is not None:
-        path = args.generate
-        write_traces(generate(args.seed, args.devices), path)
-        _write(f"wrote {args.devices} devices (seed {args.seed}) to {path}\n")
-    traces = read_traces(path)
+    traces = _load(args)
     settings = BatterySettings()
     results = [evaluate(trace, settings) for trace in traces]
     groups = _groups(results)
@@ -116,12 +138,65 @@ def run(args: argparse.Namespace) -> Summary:
         "mae50_pct": overall.mae_pct(0.5),
         "mae25_pct": overall.mae_pct(0.25),
         "mae10_pct": overall.mae_pct(0.1),
+        "band80_cover": overall.band_cover,
+        "mae50_first_pct": overall.mae_pct(0.5, _first_cycle),
+        "mae50_last_pct": overall.mae_pct(0.5, _last_cycle),
         "blink_low_lead_median_days": overall.blink_lead_median,
     }
 
 
 def _write(text: str) -> None:
     sys.stdout.write(text)
+
+
+def _load(args: argparse.Namespace) -> list[DeviceTrace]:
+    """The traces to replay: generated (and written when asked) or read and checked."""
+    family: str | None = args.family
+    if family is not None or args.generate is not None:
+        if family is not None:
+            devices = args.devices or DEFAULT_FAMILY_DEVICES
+            traces = generate_family(family, args.seed, devices)
+            what = f"{family} family"
+        else:
+            devices = args.devices or DEFAULT_DEVICES
+            traces = generate(args.seed, devices)
+            what = "shipped generator"
+        if args.generate is None:
+            return traces
+        write_traces(traces, args.generate)
+        _write(f"wrote {devices} devices ({what}, seed {args.seed}) to {args.generate}\n")
+        path = args.generate
+    else:
+        path = args.traces
+    try:
+        traces = read_traces(path)
+        check_voltages(traces)
+    except (OSError, ValueError, KeyError) as err:
+        raise SystemExit(f"scripts/bench battery: {path}: {err}") from err
+    return traces
+
+
+def check_voltages(traces: Sequence[DeviceTrace]) -> None:
+    """Refuse voltages that are not volts per cell, saying what they look like instead.
+
+    The engine ignores readings outside what cells can give, so a file in the wrong unit would
+    replay with no voltage at all and print `nan` instead of an error.
+    """
+    volts = [row.voltage for trace in traces for row in trace.rows if row.voltage is not None]
+    low, high = VOLTS_RANGE
+    outside = [v for v in volts if not low <= v <= high]
+    if not outside:
+        return
+    typical = statistics.median(volts)
+    if _HUNDREDTHS_RANGE[0] <= typical <= _HUNDREDTHS_RANGE[1]:
+        raise ValueError(
+            f"battery_voltage looks like hundredths of a volt (Blink's own unit; median"
+            f" {typical:g}); write volts per cell, e.g. {typical / 100:.2f} for {typical:g}"
+        )
+    raise ValueError(
+        f"{len(outside)} of {len(volts)} battery_voltage readings are outside"
+        f" {low:g}-{high:g} V per cell (first: {outside[0]:g}); write volts per cell"
+    )
 
 
 # --------------------------------------------------------------------------- one trace
@@ -133,6 +208,8 @@ class _Step:
     health: BatteryHealth
     low: bool
     predicted_empty: datetime | None
+    earliest: datetime | None
+    latest: datetime | None
     blink_low: bool | None  # None: Blink sent no state
     replacement_detected: bool
 
@@ -142,6 +219,9 @@ class _PredictionError:
     share: float
     days: float | None  # None: the engine had no prediction at that moment
     pct: float | None
+    cycle: int = 0  # which set of cells in the trace (0: the first the engine saw)
+    last: bool = False  # the last set that ran out, on a trace with several sets
+    covered: bool | None = None  # the 80 % band held the true date
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +232,9 @@ class TraceResult:
     category: str
     cold_weather: bool
     device_years: float
-    died: bool
-    lead_days: float | None
-    blink_lead_days: float | None
+    deaths: int
+    lead_days: tuple[float, ...]  # one per set of cells that ran out
+    blink_lead_days: tuple[float, ...]
     false_alerts: int
     false_alerts_time_only: int
     prediction_errors: tuple[_PredictionError, ...]
@@ -183,11 +263,27 @@ def replay(trace: DeviceTrace, settings: BatterySettings) -> list[_Step]:
                 health=answer.health,
                 low=answer.low,
                 predicted_empty=answer.predicted_empty,
+                earliest=answer.predicted_empty_earliest,
+                latest=answer.predicted_empty_latest,
                 blink_low=None if row.state is None else row.state in _BLINK_LOW,
                 replacement_detected=answer.replacement_detected,
             )
         )
     return steps
+
+
+def _deaths(trace: DeviceTrace, batteries: Sequence[BatteryTruth]) -> list[tuple[int, datetime]]:
+    """(index of the set, when it ran out) for every set of cells that died in the trace."""
+    deaths = [
+        (i, battery.empty_at)
+        for i, battery in enumerate(batteries[:-1])
+        if battery.empty_at is not None
+        and battery.removed_at is not None
+        and battery.empty_at <= battery.removed_at
+    ]
+    if trace.died_at is not None:
+        deaths.append((len(batteries) - 1, trace.died_at))
+    return deaths
 
 
 def evaluate(trace: DeviceTrace, settings: BatterySettings) -> TraceResult:
@@ -197,18 +293,23 @@ def evaluate(trace: DeviceTrace, settings: BatterySettings) -> TraceResult:
         BatteryTruth(Chemistry.LITHIUM, trace.rows[0].at, None, trace.died_at),
     )
     span = trace.rows[-1].at - trace.rows[0].at if trace.rows else timedelta(0)
-    final = batteries[-1]
-    lead = blink_lead = None
-    errors: tuple[_PredictionError, ...] = ()
-    if trace.died_at is not None and steps:
-        lead = _lead_days(steps, trace.died_at, final, lambda s: s.health in _WARNING)
-        blink_lead = _lead_days(steps, trace.died_at, final, lambda s: s.blink_low)
-        if final.chemistry is Chemistry.LITHIUM:
-            errors = tuple(
-                error
-                for share in _REMAINING_SHARES
-                if (error := _prediction_error(steps, trace.died_at, final, share)) is not None
-            )
+    deaths = _deaths(trace, batteries) if steps else []
+    leads: list[float] = []
+    blink_leads: list[float] = []
+    errors: list[_PredictionError] = []
+    for number, (index, died_at) in enumerate(deaths):
+        battery = batteries[index]
+        leads.append(_lead_days(steps, died_at, battery, lambda s: s.health in _WARNING))
+        blink_leads.append(_lead_days(steps, died_at, battery, lambda s: s.blink_low))
+        if battery.chemistry is not Chemistry.LITHIUM:
+            continue
+        last = number == len(deaths) - 1 and len(batteries) >= _MIN_CYCLES_FOR_LAST
+        errors.extend(
+            error
+            for share in _REMAINING_SHARES
+            if (error := _prediction_error(steps, died_at, battery, share, cycle=index, last=last))
+            is not None
+        )
     false_alerts, false_time_only = _false_alerts(steps, batteries, settings)
     found, false_found = _match_replacements(steps, batteries)
     return TraceResult(
@@ -216,12 +317,12 @@ def evaluate(trace: DeviceTrace, settings: BatterySettings) -> TraceResult:
         category=trace.category,
         cold_weather=trace.cold_weather,
         device_years=span / _DAY / _YEAR_DAYS,
-        died=trace.died_at is not None,
-        lead_days=lead,
-        blink_lead_days=blink_lead,
+        deaths=len(deaths),
+        lead_days=tuple(leads),
+        blink_lead_days=tuple(blink_leads),
         false_alerts=false_alerts,
         false_alerts_time_only=false_time_only,
-        prediction_errors=errors,
+        prediction_errors=tuple(errors),
         replacements_true=len(batteries) - 1,
         replacements_found=found,
         replacements_false=false_found,
@@ -251,7 +352,13 @@ def _lead_days(
 
 
 def _prediction_error(
-    steps: Sequence[_Step], died_at: datetime, battery: BatteryTruth, share: float
+    steps: Sequence[_Step],
+    died_at: datetime,
+    battery: BatteryTruth,
+    share: float,
+    *,
+    cycle: int = 0,
+    last: bool = False,
 ) -> _PredictionError | None:
     """The engine's empty-date error when `share` of the battery's life was left.
 
@@ -262,11 +369,17 @@ def _prediction_error(
     before = [step for step in steps if battery.inserted_at <= step.at <= moment]
     if not before:
         return None
-    predicted = before[-1].predicted_empty
+    step = before[-1]
+    predicted = step.predicted_empty
     if predicted is None:
-        return _PredictionError(share, None, None)
+        return _PredictionError(share, None, None, cycle, last)
     days = abs(predicted - died_at) / _DAY
-    return _PredictionError(share, days, 100.0 * days / (life * share / _DAY))
+    covered = (
+        None
+        if step.earliest is None or step.latest is None
+        else step.earliest <= died_at <= step.latest
+    )
+    return _PredictionError(share, days, 100.0 * days / (life * share / _DAY), cycle, last, covered)
 
 
 def _battery_at(batteries: Sequence[BatteryTruth], moment: datetime) -> BatteryTruth:
@@ -337,6 +450,16 @@ def _match_replacements(
 # --------------------------------------------------------------------------- aggregates
 
 
+def _first_cycle(error: _PredictionError) -> bool:
+    """The first set of cells the engine saw in a trace: nothing learnt yet."""
+    return error.cycle == 0
+
+
+def _last_cycle(error: _PredictionError) -> bool:
+    """The last set that ran out on a trace of three or more sets: two or more learnt."""
+    return error.last
+
+
 def _percentile(values: Sequence[float], share: float) -> float | None:
     """Linear-interpolation percentile (numpy's default), None for no values."""
     if not values:
@@ -358,15 +481,15 @@ class _Aggregate:
 
     @property
     def leads(self) -> list[float]:
-        return [r.lead_days for r in self.results if r.lead_days is not None]
+        return [lead for r in self.results for lead in r.lead_days]
 
     @property
     def blink_leads(self) -> list[float]:
-        return [r.blink_lead_days for r in self.results if r.blink_lead_days is not None]
+        return [lead for r in self.results for lead in r.blink_lead_days]
 
     @property
     def deaths(self) -> int:
-        return sum(r.died for r in self.results)
+        return sum(r.deaths for r in self.results)
 
     @property
     def device_years(self) -> float:
@@ -406,16 +529,34 @@ class _Aggregate:
     def false_time_only_per_year(self) -> float | None:
         return self._per_year(sum(r.false_alerts_time_only for r in self.results))
 
-    def _errors(self, share: float) -> list[_PredictionError]:
-        return [e for r in self.results for e in r.prediction_errors if e.share == share]
+    def _errors(
+        self, share: float, which: Callable[[_PredictionError], bool] | None = None
+    ) -> list[_PredictionError]:
+        return [
+            e
+            for r in self.results
+            for e in r.prediction_errors
+            if e.share == share and (which is None or which(e))
+        ]
 
-    def mae_days(self, share: float) -> float | None:
-        days = [e.days for e in self._errors(share) if e.days is not None]
+    def mae_days(
+        self, share: float, which: Callable[[_PredictionError], bool] | None = None
+    ) -> float | None:
+        days = [e.days for e in self._errors(share, which) if e.days is not None]
         return statistics.fmean(days) if days else None
 
-    def mae_pct(self, share: float) -> float | None:
-        pcts = [e.pct for e in self._errors(share) if e.pct is not None]
+    def mae_pct(
+        self, share: float, which: Callable[[_PredictionError], bool] | None = None
+    ) -> float | None:
+        pcts = [e.pct for e in self._errors(share, which) if e.pct is not None]
         return statistics.fmean(pcts) if pcts else None
+
+    @property
+    def band_cover(self) -> float | None:
+        covered = [
+            e.covered for r in self.results for e in r.prediction_errors if e.covered is not None
+        ]
+        return sum(covered) / len(covered) if covered else None
 
     def coverage(self, share: float) -> float | None:
         errors = self._errors(share)
@@ -448,6 +589,9 @@ _COLUMNS: Final = (
     ("mae25 d/%", 11),
     ("mae10 d/%", 11),
     ("cover", 5),
+    ("band80", 6),
+    ("1st50%", 6),
+    ("last50%", 7),
     ("blink50", 7),
     ("blink14", 7),
 )
@@ -468,6 +612,9 @@ def _table(groups: Sequence[tuple[str, _Aggregate]]) -> str:
             _cell(agg.false_time_only_per_year, 2),
             *(f"{_cell(agg.mae_days(x))}/{_cell(agg.mae_pct(x), 0)}" for x in _REMAINING_SHARES),
             _cell(agg.coverage(0.5), 2),
+            _cell(agg.band_cover, 2),
+            _cell(agg.mae_pct(0.5, _first_cycle), 1),
+            _cell(agg.mae_pct(0.5, _last_cycle), 1),
             _cell(agg.blink_lead_median),
             _cell(agg.blink_warned_share, 2),
         ]

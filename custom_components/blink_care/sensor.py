@@ -62,6 +62,7 @@ def _replacement_due_attributes(state: DeviceState) -> dict[str, object]:
     return {
         "earliest": None if battery is None else battery.predicted_empty_earliest,
         "latest": None if battery is None else battery.predicted_empty_latest,
+        "basis": None if battery is None or battery.basis is None else battery.basis.value,
     }
 
 

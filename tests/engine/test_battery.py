@@ -27,7 +27,9 @@ from custom_components.blink_care.engine.battery import (
     BatteryModel,
     BatteryObservation,
     BatterySettings,
+    FleetPrior,
     LevelSource,
+    PredictionBasis,
     Replacement,
     ReplacementSource,
 )
@@ -339,12 +341,53 @@ def test_blinks_low_in_the_cold_is_ignored_while_the_corrected_level_is_healthy(
         )
     )
     assert answer.low is False
-    warm_low = model.observe(
-        BatteryObservation(
-            at=T0 + timedelta(days=10, hours=2), voltage=1.33, blink_state="low", temperature_f=60.0
+    warm_low = [
+        model.observe(
+            BatteryObservation(
+                at=T0 + timedelta(days=10, hours=hours),
+                voltage=1.33,
+                blink_state="low",
+                temperature_f=60.0,
+            )
         )
+        for hours in (2, 8, 14)
+    ]
+    assert warm_low[-1].low is True
+
+
+def test_one_warm_low_reading_taken_during_a_clip_raises_no_alarm():
+    """A reading during a recording dips below Blink's threshold; the next poll is "ok" again."""
+    model = BatteryModel()
+    feed(model, readings(300.0, days=10, start_depth=0.3))
+    at = T0 + timedelta(days=10, hours=1)
+    dip = model.observe(
+        BatteryObservation(at=at, voltage=1.33, blink_state="low", temperature_f=60)
     )
-    assert warm_low.low is True
+    after = model.observe(
+        BatteryObservation(at=at + SIX_HOURS, voltage=1.57, blink_state="ok", temperature_f=60)
+    )
+    assert dip.low is False
+    # Time alone does not confirm it: only a later poll that still says "low" does.
+    assert model.assessment(at + timedelta(hours=5)).low is False
+    assert after.low is False
+
+
+def test_a_warm_blink_low_turns_the_sensor_on_at_the_next_poll_that_still_says_low():
+    """Blink's "low" is the user's anchor: it is late by at most one poll, never by half a day.
+
+    One "low" may be a reading taken during a clip (the camera's load dips the cells); the next
+    poll that still says "low" rules that out. Bars stay full, so only Blink's word can do it.
+    """
+    model = BatteryModel()
+    feed(model, readings(300.0, days=5, start_depth=0.3, voltage=False))
+    start = T0 + timedelta(days=5)
+    polls = [
+        model.observe(
+            BatteryObservation(at=start + hours, bars=3, blink_state="low", temperature_f=60.0)
+        )
+        for hours in (timedelta(0), timedelta(hours=4))
+    ]
+    assert [answer.low for answer in polls] == [False, True]
 
 
 def test_blinks_low_without_a_temperature_counts_once_it_lasts_a_day():
@@ -608,3 +651,111 @@ def test_a_year_at_the_default_poll_stays_small():
     assert len(stored) <= 64 * 1024
     answer = model.assessment(T0 + timedelta(days=365))
     assert answer.level_pct == pytest.approx(100 * (1 - 365 / life), abs=8.0)
+
+
+# --------------------------------------------------------------------------- learning across cycles
+
+LIFE = 200.0
+
+
+def two_batteries(
+    offset: float, seed: int = 0
+) -> tuple[list[BatteryObservation], list[BatteryObservation], datetime, datetime]:
+    """A camera reading `offset` volts off, through two sets of cells that each run out.
+
+    The camera goes silent when the first set dies and gets new cells three days later.
+    Returns both sets' observations, the second set's insertion and its death.
+    """
+    death_days = LIFE * depth_at_death()
+    first = list(readings(LIFE, death_days, offset=offset, noise=0.004, seed=seed))
+    start = T0 + timedelta(days=death_days + 3.0)
+    second = list(
+        readings(LIFE, death_days, start=start, offset=offset, noise=0.004, seed=seed + 1)
+    )
+    return first, second, start, start + timedelta(days=death_days)
+
+
+def half_way(observations: list[BatteryObservation], start: datetime, died: datetime):
+    middle = start + (died - start) / 2
+    return iter([o for o in observations if o.at <= middle]), days_between(died, middle)
+
+
+def test_second_battery_is_predicted_from_the_first_ones_life_better_than_by_the_curve():
+    """A camera reading its cells 0.03 V low fools the curve; its own first battery does not."""
+    first, second, start, died = two_batteries(offset=-0.03)
+    learned = BatteryModel()
+    feed(learned, iter(first))
+    curve_only = BatteryModel()
+    observations, remaining = half_way(second, start, died)
+    answers = [(learned.observe(o), curve_only.observe(o)) for o in observations]
+    own, curve = answers[-1]
+    assert own.basis is PredictionBasis.OWN_HISTORY
+    assert curve.basis is PredictionBasis.CURVE
+    own_error = abs(days_between(own.predicted_empty, died))
+    curve_error = abs(days_between(curve.predicted_empty, died))
+    assert own_error < 0.10 * remaining
+    assert curve_error > 2 * own_error
+    assert own.predicted_empty_earliest is not None
+    assert own.predicted_empty_latest is not None
+    assert own.predicted_empty_earliest <= died <= own.predicted_empty_latest
+
+
+def test_a_camera_without_history_learns_from_the_accounts_same_model_cameras():
+    first, second, start, died = two_batteries(offset=-0.03)
+    neighbour = BatteryModel()
+    feed(neighbour, iter(first))
+    feed(neighbour, iter(second[:8]))  # its new cells close the first battery's cycle
+    assert len(neighbour.learned_cycles) == 1
+    prior = FleetPrior.from_cycles([neighbour.learned_cycles, ()])
+    assert prior is not None
+    assert prior.cameras == 1
+    newcomer, curve_only = BatteryModel(), BatteryModel()
+    newcomer.set_fleet_prior(prior)
+    observations, _ = half_way(second, start, died)
+    answers = [(newcomer.observe(o), curve_only.observe(o)) for o in observations]
+    fleet, curve = answers[-1]
+    assert fleet.basis is PredictionBasis.FLEET
+    assert abs(days_between(fleet.predicted_empty, died)) < abs(
+        days_between(curve.predicted_empty, died)
+    )
+    assert FleetPrior.from_cycles([(), ()]) is None
+
+
+def test_what_a_battery_taught_survives_a_restart():
+    first, second, start, died = two_batteries(offset=0.02, seed=4)
+    model = BatteryModel()
+    feed(model, iter(first))
+    feed(model, iter(second[:40]))
+    stored = json.loads(json.dumps(model.to_dict()))
+    restored = BatteryModel.from_dict(stored, BatterySettings())
+    assert restored.learned_cycles == model.learned_cycles
+    assert model.learned_cycles[0].life_days == pytest.approx(LIFE * depth_at_death(), rel=0.05)
+    observations, _ = half_way(second[40:], start, died)
+    rest = list(observations)
+    after_restart, uninterrupted = feed(restored, iter(rest))[-1], feed(model, iter(rest))[-1]
+    assert after_restart.basis is uninterrupted.basis is PredictionBasis.OWN_HISTORY
+    assert days_between(after_restart.predicted_empty, uninterrupted.predicted_empty) == (
+        pytest.approx(0.0, abs=1.0)
+    )
+
+
+def test_history_stored_by_the_previous_version_still_loads_and_predicts():
+    """The previous version kept battery lives but no learned map, first-day peak or climate."""
+    first, second, start, _ = two_batteries(offset=0.0, seed=2)
+    model = BatteryModel()
+    feed(model, iter(first))
+    feed(model, iter(second[:8]))
+    old = json.loads(json.dumps(model.to_dict()))
+    del old["learned"]
+    del old["cycle"]["first"]
+    del old["cycle"]["temperature"]
+    restored = BatteryModel.from_dict(old, BatterySettings())
+    assert restored.learned_cycles == ()
+    answer = restored.observe(replace(second[8], at=second[8].at + timedelta(hours=1)))
+    assert answer.level_pct is not None
+    assert answer.level_pct > 90
+    assert answer.last_replaced is not None
+    assert answer.basis is PredictionBasis.OWN_HISTORY
+    assert days_between(answer.predicted_empty, start) == pytest.approx(
+        LIFE * depth_at_death(), rel=0.1
+    )

@@ -2,11 +2,15 @@
 
 from collections.abc import Sequence
 import csv
+from datetime import timedelta
+import itertools
 from pathlib import Path
+import statistics
 
 import pytest
 
 from blink_sim.battery_truth import EXTERNAL_POWER_VOLTS, Chemistry
+from blink_sim.trace_families import FAMILIES, generate_family
 from blink_sim.traces import (
     TRACE_HEADER,
     DeviceTrace,
@@ -150,3 +154,87 @@ def test_a_trace_file_without_sidecar_reads_and_a_wrong_header_is_refused(tmp_pa
     bad.write_text("device,timestamp,voltage\n", encoding="utf-8")
     with pytest.raises(ValueError, match="header"):
         read_traces(bad)
+
+
+# --------------------------------------------------------------------------- independent families
+
+FAMILY_DEVICES = 10
+
+
+@pytest.fixture(scope="module", params=sorted(FAMILIES))
+def family(request) -> tuple[str, list[DeviceTrace]]:
+    return request.param, generate_family(request.param, seed=5, devices=FAMILY_DEVICES)
+
+
+def test_a_family_is_the_same_for_a_seed_and_another_for_another_seed(family):
+    name, traces = family
+    assert generate_family(name, seed=5, devices=FAMILY_DEVICES) == traces
+    other = generate_family(name, seed=6, devices=FAMILY_DEVICES)
+    assert [t.rows for t in other] != [t.rows for t in traces]
+
+
+def test_family_cameras_go_through_several_sets_and_the_sidecar_keeps_them(family, tmp_path):
+    name, traces = family
+    for trace in traces:
+        sets = trace.batteries
+        assert len(sets) >= 2, trace.device  # learning needs a finished set
+        assert all(s.chemistry is Chemistry.LITHIUM for s in sets)
+        starts = [s.inserted_at for s in sets]
+        assert starts == sorted(starts)
+        for finished, following in itertools.pairwise(sets):
+            assert finished.removed_at == following.inserted_at
+            assert finished.empty_at is not None
+    path = tmp_path / f"{name}.csv"
+    write_traces(traces, path)
+    assert batteries_path(path).exists()
+    read_back = [t.batteries for t in read_traces(path)]
+    assert [len(sets) for sets in read_back] == [len(t.batteries) for t in traces]
+    for written, read in zip(
+        (s for t in traces for s in t.batteries), itertools.chain(*read_back), strict=True
+    ):
+        assert read.chemistry is written.chemistry
+        assert abs(read.inserted_at - written.inserted_at) < timedelta(minutes=1)
+        assert (read.empty_at is None) == (written.empty_at is None)
+        if read.empty_at is not None and written.empty_at is not None:
+            assert abs(read.empty_at - written.empty_at) < timedelta(minutes=1)
+
+
+def test_family_readings_are_whole_hundredths_of_a_volt_as_blink_reports_them(family):
+    _, traces = family
+    volts = [row.voltage for trace in traces for row in trace.rows if row.voltage is not None]
+    assert volts
+    assert all(abs(v * 100 - round(v * 100)) < 1e-6 for v in volts)
+
+
+def test_family_cells_behave_like_lithium_aa_cells_in_a_camera(family):
+    """Fresh near 1.8 V, a plateau of 1.45-1.7 V, Blink's "low" shortly before the end."""
+    _, traces = family
+    fresh, middle, low_leads, lives = [], [], [], []
+    for trace in traces:
+        for cells in trace.batteries:
+            assert cells.empty_at is not None
+            life = cells.empty_at - cells.inserted_at
+            end = cells.removed_at or trace.died_at or cells.empty_at
+            rows = [r for r in trace.rows if cells.inserted_at <= r.at < end]
+            volts = [(r.at, r.voltage) for r in rows if r.voltage is not None]
+            first_day = [v for at, v in volts if at - cells.inserted_at < timedelta(days=1)]
+            if first_day:
+                fresh.append(max(first_day))
+            halfway = cells.inserted_at + life / 2
+            middle += [v for at, v in volts if abs(at - halfway) < timedelta(days=3)]
+            if cells.empty_at <= end:  # ran out in the camera: how long Blink warned first
+                lives.append(life / timedelta(days=1))
+                lows = [r.at for r in rows if r.state == "low" and r.at > halfway]
+                if lows:
+                    low_leads.append((cells.empty_at - lows[0]) / timedelta(days=1))
+    assert fresh
+    assert middle
+    assert low_leads
+    assert 1.70 <= statistics.median(fresh) <= 1.85
+    assert all(1.35 <= v <= 1.72 for v in middle)
+    assert 1.45 <= statistics.median(middle) <= 1.68
+    # The knee is the last few percent of the capacity: days to a few weeks, not months.
+    assert 1.0 <= statistics.median(low_leads) <= 30.0
+    assert all(20.0 <= days <= 900.0 for days in lives)
+    everything = [r.voltage for t in traces for r in t.rows if r.voltage is not None]
+    assert 1.0 <= min(everything) <= max(everything) <= 1.9

@@ -57,15 +57,18 @@ How it decides, in the order the rules apply:
 * **Low** (the binary sensor) is `replace_soon`/`replace_now`, or Blink's own "low", except
   that Blink's "low" is ignored while the device reports a temperature below freezing and the
   temperature-corrected level is above Blink's low point (lithium cells sag in the cold and
-  recover), and, on devices that report no temperature, until it has lasted a whole day.
+  recover), on devices that report no temperature until it has lasted a whole day, and when
+  warm from the next poll that still says "low" (one reading taken during a clip can dip
+  below Blink's threshold; waiting longer than a poll would only make the warning late).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+import itertools
 import math
-from statistics import fmean, median
+from statistics import fmean, median, pstdev
 from typing import Any, Final
 
 from custom_components.blink_care.client.models import PLAUSIBLE_CELL_VOLTS
@@ -83,7 +86,7 @@ from custom_components.blink_care.engine.discharge_curve import (
     warm_equivalent_level,
 )
 
-_STORAGE_VERSION: Final = 1
+_STORAGE_VERSION: Final = 1  # later additions are optional keys: older data still loads
 _DAY: Final = 86400.0
 
 # Health thresholds that are not options.
@@ -94,6 +97,10 @@ _CLEAR_MARGIN_DAYS: Final = 7.0
 _CLEAR_NOW_PCT: Final = 10.0
 _LOW_STATES: Final = frozenset({"low", "replace"})
 _BLINK_LOW_UNCONFIRMED: Final = timedelta(days=1)
+# A warm "low" counts from the next poll that still says "low" (at least this much later): one
+# reading taken during a clip dips below Blink's threshold on cells with weeks left, and the
+# next poll says "ok" again. Waiting longer would only make Blink's own warning late.
+_BLINK_LOW_WARM_CONFIRM: Final = timedelta(minutes=30)
 
 # Voltage readings: what one reading can be trusted for.
 _READING_NOISE_VOLTS: Final = 0.01  # hundredths, cell-to-cell spread, Blink's ADC
@@ -116,6 +123,29 @@ _DRAIN_SPREAD: Final = 0.15
 # far: busier summers outdoors swing it by about a fifth, busy or quiet weeks and bursts on top.
 _USAGE_DRIFT: Final = 0.25
 _BAND_Z: Final = 1.2816  # 80 % two-sided band
+
+# Learning across cycles. A finished battery leaves this camera's own map from the curve's level
+# to the share of the battery's life still left, at these levels of the curve.
+LEARN_KNOTS: Final = (95.0, 90.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0, 10.0, 5.0)
+_LEARN_KNOT_WINDOW: Final = 4.0  # daily points within this many points of a knot describe it
+_LEARN_MIN_POINTS: Final = 2
+_LEARN_KEEP: Final = 3  # cycles the prediction averages over (the newest)
+_LEARN_ENDED_BELOW_PCT: Final = 15.0  # a cycle must end this low for its map to be kept
+# How much a map learnt on one battery misses the next one, in share of life left: sets of cells
+# differ by a few percent, and usage over one battery's life is not the next one's.
+_OWN_MAP_SPREAD: Final = 0.08
+_FLEET_MAP_SPREAD: Final = 0.12
+# How much one battery's life misses the next one's in the same camera (relative), when the
+# camera has not yet shown its own spread; the floor once it has.
+_OWN_LIFE_SPREAD: Final = 0.2
+_OWN_LIFE_SPREAD_MIN: Final = 0.12
+_FLEET_LIFE_SPREAD: Final = 0.35
+# The curve is one reading of one datasheet (a moderate drain); a camera's cells need not
+# follow it. At a camera's light drain Li-FeS2 cells hold a flatter plateau and fall off later
+# and more sharply (Energizer: "almost square"); on a flatter plateau the curve reads the level
+# too high and the drain too slow, so the cells run out *earlier* than it says, not later. On
+# the plateau the level is known to about this many points in that direction only.
+_CURVE_SHAPE_PCT: Final = 15.0
 
 # History bounds: daily points for this long, weekly before, never more than this many.
 _DAILY_KEEP_DAYS: Final = 120.0
@@ -188,6 +218,88 @@ class LevelSource(StrEnum):
     BARS = "bars"
 
 
+class PredictionBasis(StrEnum):
+    """What the predicted empty date rests on, most specific first."""
+
+    OWN_HISTORY = "own_history"  # this camera's previous batteries
+    FLEET = "fleet"  # the account's other cameras of the same model
+    CURVE = "curve"  # the engine's lithium curve alone
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedCycle:
+    """What one finished battery taught about its camera (pure data, kept in the Store).
+
+    `time_left` holds, for each level of the engine's curve in `LEARN_KNOTS`, the share of the
+    battery's real life (0-1) that was still ahead when this camera's readings showed that
+    level; None where the readings never settled there. It folds in the camera's reading
+    offset, its cells' true curve and its usage pattern over a battery's life.
+    """
+
+    started: float  # epoch seconds
+    life_days: float
+    time_left: tuple[float | None, ...]
+    mean_temperature_f: float | None = None  # usage against temperature: the cycle's climate
+    cold_share: float | None = None  # share of its days with a reading below freezing
+
+    def to_list(self) -> list[Any]:
+        """Compact JSON form."""
+        return [
+            round(self.started),
+            round(self.life_days, 2),
+            [None if f is None else round(f, 3) for f in self.time_left],
+            None if self.mean_temperature_f is None else round(self.mean_temperature_f, 1),
+            None if self.cold_share is None else round(self.cold_share, 3),
+        ]
+
+    @classmethod
+    def from_list(cls, raw: Sequence[Any]) -> LearnedCycle:
+        """Inverse of `to_list`; raises on anything malformed."""
+        started, life, time_left, temperature, cold = raw
+        shares = tuple(None if f is None else min(max(float(f), 0.0), 1.0) for f in time_left)
+        if len(shares) != len(LEARN_KNOTS) or float(life) <= 0.0:
+            raise ValueError("not a learned cycle")
+        return cls(
+            started=float(started),
+            life_days=float(life),
+            time_left=shares,
+            mean_temperature_f=_optional_float(temperature),
+            cold_share=_optional_float(cold),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FleetPrior:
+    """What an account's cameras of the same model taught, for a camera with no history.
+
+    Pure data: the caller builds it (`from_cycles`) from the other cameras' `learned_cycles`
+    and hands it to `BatteryModel.set_fleet_prior`.
+    """
+
+    life_days: float
+    time_left: tuple[float | None, ...]
+    cameras: int = 1
+    life_spread: float = _FLEET_LIFE_SPREAD  # relative, camera to camera
+
+    @classmethod
+    def from_cycles(cls, cycles_by_camera: Iterable[Sequence[LearnedCycle]]) -> FleetPrior | None:
+        """Average of each camera's own average; None when no camera has finished a battery."""
+        per_camera = [_average_cycles(cycles) for cycles in cycles_by_camera if cycles]
+        if not per_camera:
+            return None
+        lives = [life for life, _ in per_camera]
+        mean_life = fmean(lives)
+        spread = _FLEET_LIFE_SPREAD
+        if len(lives) > 2:  # noqa: PLR2004 - a spread needs a few cameras
+            spread = max(pstdev(lives) / mean_life, _OWN_LIFE_SPREAD)
+        return cls(
+            life_days=mean_life,
+            time_left=_average_maps([m for _, m in per_camera]),
+            cameras=len(per_camera),
+            life_spread=spread,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class BatteryObservation:
     """What Blink said about one device's battery at one poll (None: not reported)."""
@@ -238,6 +350,7 @@ class BatteryAssessment:
     last_replaced: Replacement | None
     replacement_detected: bool  # True only on the observation that detected a replacement
     low: bool
+    basis: PredictionBasis | None = None  # what predicted_empty rests on (None: no date)
 
 
 class _Alert(StrEnum):
@@ -293,6 +406,67 @@ def _combine(estimates: Iterable[tuple[float, float]]) -> tuple[float, float] | 
     total = sum(weights)
     value = sum(w * v for w, (v, _) in zip(weights, pairs, strict=True)) / total
     return value, math.sqrt(1.0 / total)
+
+
+def _average_maps(maps: Sequence[Sequence[float | None]]) -> tuple[float | None, ...]:
+    """Knot by knot mean of the maps that have the knot."""
+    out: list[float | None] = []
+    for i in range(len(LEARN_KNOTS)):
+        values = [m[i] for m in maps if i < len(m) and m[i] is not None]
+        out.append(fmean(v for v in values if v is not None) if values else None)
+    return tuple(out)
+
+
+def _average_cycles(cycles: Sequence[LearnedCycle]) -> tuple[float, tuple[float | None, ...]]:
+    """(mean life in days, mean map) over a camera's newest learned cycles."""
+    recent = cycles[-_LEARN_KEEP:]
+    return fmean(c.life_days for c in recent), _average_maps([c.time_left for c in recent])
+
+
+def _time_left_at(time_left: Sequence[float | None], level: float) -> float | None:
+    """Share of life left at a level of the curve, read off a learned map (None: off the map).
+
+    Between the knots the map is linear; above the top knot it rises to 1 at 100 %, below the
+    bottom one it falls to 0 at 0 %.
+    """
+    points = [(100.0, 1.0)]
+    points += [(k, f) for k, f in zip(LEARN_KNOTS, time_left, strict=False) if f is not None]
+    points.append((0.0, 0.0))
+    if len(points) <= 2:  # noqa: PLR2004 - the map has no knot of its own
+        return None
+    level = min(max(level, 0.0), 100.0)
+    for (high_level, high_f), (low_level, low_f) in itertools.pairwise(points):
+        if low_level <= level <= high_level:
+            if high_level == low_level:
+                return low_f
+            return low_f + (high_f - low_f) * (level - low_level) / (high_level - low_level)
+    return None
+
+
+def _learn_map(
+    points: Sequence[_DayPoint], start: float, life_days: float
+) -> tuple[float | None, ...]:
+    """This battery's map: at each knot, the share of its life left when it read that level.
+
+    The share of each day is known once the life is; a knot takes the weighted median over
+    the days whose level was near it, and the map is made to fall with the level (a day read
+    high on the plateau must not make an earlier knot look later).
+    """
+    life = life_days * _DAY
+    shares: list[float | None] = []
+    for knot in LEARN_KNOTS:
+        near = [p for p in points if abs(p.level - knot) <= _LEARN_KNOT_WINDOW]
+        if len(near) < _LEARN_MIN_POINTS:
+            shares.append(None)
+            continue
+        values = [min(max(1.0 - (p.t - start) / life, 0.0), 1.0) for p in near]
+        shares.append(_weighted_median(values, [p.weight for p in near]))
+    ceiling = 1.0
+    for i, share in enumerate(shares):
+        if share is not None:
+            ceiling = min(share, ceiling)
+            shares[i] = ceiling
+    return tuple(shares)
 
 
 @dataclass(slots=True)
@@ -480,9 +654,24 @@ class _VoltageTrack:
     line: _Line | None = None
     last_reading_at: float | None = None
     horizon_days: float | None = None  # days left at the last estimate (sets the fit window)
+    first_at: float | None = None  # first reading of these cells
+    first_peak: float | None = None  # highest warm reading within their first days
+
+    def note_first(self, reading: _Reading) -> None:
+        """Keep the highest single warm reading of the cells' first days.
+
+        Fresh lithium cells fall from about 1.8 V within days; a day's median can already be
+        below what only alkaline cells start at, the best single reading is not.
+        """
+        if self.first_at is None:
+            self.first_at = reading.t
+        in_window = reading.t - self.first_at <= _CYCLE_START_WINDOW.total_seconds()
+        if in_window and not reading.cold:
+            self.first_peak = max(self.first_peak or 0.0, reading.volts)
 
     def add(self, reading: _Reading) -> bool:
         """Add a reading; True when it closed the previous day."""
+        self.note_first(reading)
         day = int(reading.t // _DAY)
         closed = self.bucket_day is not None and day != self.bucket_day
         if closed:
@@ -527,6 +716,8 @@ class _VoltageTrack:
         limit = since + _CYCLE_START_WINDOW.total_seconds()
         warm = [p.volts for p in self.days if p.t <= limit and p.weight >= 1.0]
         warm += [r.volts for r in self.bucket if r.t <= limit and not r.cold]
+        if self.first_peak is not None and self.first_at is not None and self.first_at <= limit:
+            warm.append(self.first_peak)
         return max(warm, default=None)
 
     def drop_since(self, t: float) -> None:
@@ -716,6 +907,19 @@ class _Cycle:
     wrong_type: _WrongType | None = None
     alert: _Alert = _Alert.NONE
     pending_jump: float | None = None  # time of a first reading that jumped up
+    temperature_sum: float = 0.0  # reported temperatures over this battery (its climate)
+    temperature_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    """What the previous batteries (this camera's, or the account's) say about this one."""
+
+    basis: PredictionBasis
+    life_days: float
+    life_spread: float  # relative sd of one battery's life
+    time_left: tuple[float | None, ...] | None  # None: no map, only the life
+    map_spread: float  # sd of the map's share of life left
 
 
 @dataclass(frozen=True, slots=True)
@@ -725,6 +929,8 @@ class _Estimate:
     level_sd: float | None
     remaining_days: float | None
     remaining_sd: float | None
+    basis: PredictionBasis | None = None
+    earlier_sd: float = 0.0  # extra spread on the early side only (cells flatter than the curve)
 
 
 class BatteryModel:
@@ -743,9 +949,21 @@ class BatteryModel:
         self._last_state: str | None = None
         self._ac_power: bool | None = None
         self._blink_low_since: float | None = None
+        self._blink_low_latest: float | None = None  # the last poll that said "low"
         self._recent: list[tuple[float, float]] = []  # (t, volts) for the external signature
         self._external_by_voltage = False
         self._daily_minimum: list[tuple[int, float]] = []  # (day, coldest reading)
+        self._learned: list[LearnedCycle] = []  # what finished batteries taught, oldest first
+        self._fleet_prior: FleetPrior | None = None
+
+    @property
+    def learned_cycles(self) -> tuple[LearnedCycle, ...]:
+        """What this camera's finished batteries taught (for the account's fleet prior)."""
+        return tuple(self._learned)
+
+    def set_fleet_prior(self, prior: FleetPrior | None) -> None:
+        """What the account's same-model cameras taught; used until this camera has its own."""
+        self._fleet_prior = prior
 
     # ------------------------------------------------------------------ public API
 
@@ -812,6 +1030,8 @@ class BatteryModel:
             self._last_temperature = reported
             self._last_temperature_at = t
             self._note_temperature(t, reported)
+            self._cycle.temperature_sum += reported
+            self._cycle.temperature_count += 1
             return reported
         at = self._last_temperature_at
         if at is not None and t - at <= _TEMPERATURE_CARRY.total_seconds():
@@ -825,8 +1045,9 @@ class BatteryModel:
         if state in _LOW_STATES:
             if self._blink_low_since is None:
                 self._blink_low_since = t
+            self._blink_low_latest = t
         else:
-            self._blink_low_since = None
+            self._blink_low_since = self._blink_low_latest = None
 
     def _add_voltage(self, t: float, volts: float, temperature_f: float | None) -> bool:
         """Record a voltage reading; True when it confirms a replacement."""
@@ -920,18 +1141,7 @@ class BatteryModel:
         low enough for its full life to be projected with little extrapolation.
         """
         old = self._cycle
-        end_level = self._estimate(t, cycle=old).level
-        if (
-            old.start_known
-            and old.start is not None
-            and old.wrong_type is None
-            and end_level is not None
-            and end_level <= _PROJECT_CYCLE_BELOW_PCT
-            and t - old.start >= _MIN_LEARNED_CYCLE.total_seconds()
-        ):
-            elapsed = (t - old.start) / _DAY
-            self._cycle_lengths.append(elapsed / max(1.0 - end_level / 100.0, 0.5))
-            self._cycle_lengths = self._cycle_lengths[-_MAX_RECORDS:]
+        self._learn_from(old, t)
         carried = [r for r in old.voltage.bucket if r.t >= keep_from]
         carried_days = [p for p in old.voltage.days if p.t >= keep_from]
         self._cycle = _Cycle(start=t, start_known=True)
@@ -941,9 +1151,49 @@ class BatteryModel:
         if source is not None:
             self._replacements.append(Replacement(at=_moment(t), source=source))
             self._replacements = self._replacements[-_MAX_RECORDS:]
-        self._blink_low_since = None
+        self._blink_low_since = self._blink_low_latest = None
         # Blink's "low" was about the old cells; the new ones have no verdict yet.
         self._last_state = None
+
+    def _learn_from(self, old: _Cycle, t: float) -> None:
+        """Keep what a battery that ran (nearly) out taught: its real life and its map.
+
+        The cycle ends at its last reading before `t`: a camera that went silent when its cells
+        died and got new ones days later lived until it went silent. A battery changed early
+        is projected to its end from where it was, if little was left.
+        """
+        start = old.start
+        if not old.start_known or start is None or old.wrong_type is not None:
+            return
+        seen = [r.t for r in old.voltage.bucket if r.t < t]
+        seen += [p.t for p in old.voltage.days if p.t < t]
+        if old.bars.last_at is not None and old.bars.last_at < t:
+            seen.append(old.bars.last_at)
+        end = max(seen, default=t)
+        end_level = self._estimate(end, cycle=old).level
+        if (
+            end_level is None
+            or end_level > _PROJECT_CYCLE_BELOW_PCT
+            or end - start < _MIN_LEARNED_CYCLE.total_seconds()
+        ):
+            return
+        life = (end - start) / _DAY / max(1.0 - end_level / 100.0, 0.5)
+        self._cycle_lengths = [*self._cycle_lengths, life][-_MAX_RECORDS:]
+        if end_level > _LEARN_ENDED_BELOW_PCT:
+            return
+        days = [p for p in old.voltage.days if p.t < t]
+        learned = LearnedCycle(
+            started=start,
+            life_days=life,
+            time_left=_learn_map(days, start, life),
+            mean_temperature_f=(
+                old.temperature_sum / old.temperature_count if old.temperature_count else None
+            ),
+            cold_share=(sum(p.weight < 1.0 for p in days) / len(days) if days else None),
+        )
+        # As stored, so a restart changes nothing.
+        self._learned.append(LearnedCycle.from_list(learned.to_list()))
+        self._learned = self._learned[-2 * _LEARN_KEEP :]
 
     # ------------------------------------------------------------------ signatures
 
@@ -1048,13 +1298,23 @@ class BatteryModel:
     def _estimate(self, t: float, cycle: _Cycle | None = None) -> _Estimate:
         """Level, its source and spread, and the days left with theirs, at time `t`."""
         cycle = cycle or self._cycle
-        typical = self._typical_life_days()
-        prior = self._prior_remaining(t, cycle, typical)
-        estimates = [prior] if prior else []
+        history = self._history()
+        typical = None if history is None else history.life_days
+        estimates = self._remaining_from_history(t, cycle, history)
+        basis = None if not estimates or history is None else history.basis
+        earlier_sd = 0.0
         if cycle.voltage.has_data() and self._voltage_is_current(cycle):
             level, level_sd, drain = self._voltage_level(t, cycle)
             source = LevelSource.VOLTAGE
-            if drain is not None:
+            mapped = history is not None and history.time_left is not None and len(estimates) > 1
+            if mapped and history is not None and history.time_left is not None:
+                # The previous batteries' map reads this camera's voltage better than the curve.
+                share = _time_left_at(history.time_left, level)
+                if share is not None:
+                    level, level_sd = 100.0 * share, 100.0 * history.map_spread
+            if drain is not None and not mapped:
+                # The curve's word: the only one on a first battery, blended with the
+                # previous batteries' lives when they left no map of their own.
                 usable = max(level - empty_level(self._coldest_recent()), 0.0)
                 remaining = usable / drain.rate_per_day
                 estimates.append(
@@ -1067,12 +1327,16 @@ class BatteryModel:
                         ),
                     )
                 )
+                if basis is None:
+                    basis = PredictionBasis.CURVE
+                    earlier_sd = _CURVE_SHAPE_PCT * min(usable / 50.0, 1.0) / drain.rate_per_day
         elif cycle.bars.confirmed is not None:
             start = cycle.start if cycle.start_known else None
             level, level_sd, bars_remaining = cycle.bars.estimate(t, start, typical)
             source = LevelSource.BARS
             if bars_remaining is not None:
                 estimates.append(bars_remaining)
+                basis = basis or PredictionBasis.CURVE
         else:
             return _Estimate(None, None, None, None, None)
         combined = _combine(estimates)
@@ -1082,7 +1346,68 @@ class BatteryModel:
             level_sd,
             None if combined is None else max(combined[0], 0.0),
             None if combined is None else combined[1],
+            None if combined is None else basis,
+            earlier_sd,
         )
+
+    def _history(self) -> _History | None:
+        """What to predict from before the curve: own batteries, else the account's others."""
+        if self._learned:
+            recent = self._learned[-_LEARN_KEEP:]
+            life, time_left = _average_cycles(recent)
+            spread = _OWN_LIFE_SPREAD
+            if len(recent) > 1:
+                lives = [c.life_days for c in recent]
+                spread = max(pstdev(lives) / life, _OWN_LIFE_SPREAD_MIN)
+            return _History(
+                PredictionBasis.OWN_HISTORY,
+                life,
+                spread,
+                time_left if any(f is not None for f in time_left) else None,
+                _OWN_MAP_SPREAD,
+            )
+        if self._cycle_lengths:  # kept by an older version, without a map
+            typical = median(self._cycle_lengths)
+            spread = max(self._cycle_lengths) - min(self._cycle_lengths)
+            relative = math.hypot(spread / 2.0, _USAGE_DRIFT * typical) / typical
+            return _History(PredictionBasis.OWN_HISTORY, typical, relative, None, _OWN_MAP_SPREAD)
+        prior = self._fleet_prior
+        if prior is not None and prior.life_days > 0.0:
+            known = any(f is not None for f in prior.time_left)
+            return _History(
+                PredictionBasis.FLEET,
+                prior.life_days,
+                prior.life_spread,
+                prior.time_left if known else None,
+                _FLEET_MAP_SPREAD,
+            )
+        return None
+
+    @staticmethod
+    def _remaining_from_history(
+        t: float, cycle: _Cycle, history: _History | None
+    ) -> list[tuple[float, float]]:
+        """Days left (and their sd) from previous batteries: their life, and their map.
+
+        The life alone says "as long as before". The map says what share of its life the
+        battery has left at the level it reads now; the days since the change then give the
+        days ahead at this battery's own pace (elapsed x share left / share used), which
+        follows a busier or quieter battery as the life alone cannot.
+        """
+        if history is None or not cycle.start_known or cycle.start is None:
+            return []
+        elapsed = (t - cycle.start) / _DAY
+        life = history.life_days
+        estimates = [(life - elapsed, history.life_spread * life)]
+        if history.time_left is None or elapsed < _MIN_FIT_SPAN_DAYS:
+            return estimates
+        level = cycle.voltage.level_at(t)
+        share = None if level is None else _time_left_at(history.time_left, level)
+        if share is None or share >= 1.0:
+            return estimates
+        used = 1.0 - share
+        estimates.append((elapsed * share / used, max(elapsed * history.map_spread / used**2, 0.5)))
+        return estimates
 
     def _voltage_level(self, t: float, cycle: _Cycle) -> tuple[float, float, _Line | None]:
         """Level and its sd from the voltage, and the drain line when the drain is measured.
@@ -1132,21 +1457,6 @@ class BatteryModel:
         if not self._daily_minimum:
             return FREEZING_F
         return median(low for _, low in self._daily_minimum)
-
-    def _prior_remaining(
-        self, t: float, cycle: _Cycle, typical: float | None
-    ) -> tuple[float, float] | None:
-        """Days left if this battery lasts as long as this device's previous ones."""
-        if typical is None or not cycle.start_known or cycle.start is None:
-            return None
-        elapsed = (t - cycle.start) / _DAY
-        spread = (
-            max(self._cycle_lengths) - min(self._cycle_lengths)
-            if len(self._cycle_lengths) > 1
-            else 0.0
-        )
-        sd = math.hypot(spread / 2.0, _USAGE_DRIFT * typical)
-        return typical - elapsed, sd
 
     # ------------------------------------------------------------------ verdict
 
@@ -1208,7 +1518,8 @@ class BatteryModel:
             return t - since >= _BLINK_LOW_UNCONFIRMED.total_seconds()
         if temperature < FREEZING_F:
             return level is None or level <= NEAR_EMPTY_PCT
-        return True
+        latest = self._blink_low_latest
+        return latest is not None and latest - since >= _BLINK_LOW_WARM_CONFIRM.total_seconds()
 
     def _assess(
         self,
@@ -1240,7 +1551,8 @@ class BatteryModel:
         if lithium_figures and estimate.remaining_days is not None:
             sd = estimate.remaining_sd or 0.0
             empty = _moment(t + estimate.remaining_days * _DAY)
-            earliest = _moment(t + max(estimate.remaining_days - _BAND_Z * sd, 0.0) * _DAY)
+            early = math.hypot(sd, estimate.earlier_sd)
+            earliest = _moment(t + max(estimate.remaining_days - _BAND_Z * early, 0.0) * _DAY)
             latest = _moment(t + (estimate.remaining_days + _BAND_Z * sd) * _DAY)
         level = estimate.level if lithium_figures else None
         alerting = health in {BatteryHealth.REPLACE_SOON, BatteryHealth.REPLACE_NOW}
@@ -1258,6 +1570,7 @@ class BatteryModel:
             last_replaced=last_replaced,
             replacement_detected=replacement_detected,
             low=alerting or self._blink_low_counts(t, estimate.level),
+            basis=estimate.basis if empty is not None else None,
         )
 
     # ------------------------------------------------------------------ persistence
@@ -1271,6 +1584,7 @@ class BatteryModel:
             "version": _STORAGE_VERSION,
             "replacements": [[round(_epoch(r.at)), r.source.value] for r in self._replacements],
             "cycle_lengths": [round(length, 2) for length in self._cycle_lengths],
+            "learned": [cycle.to_list() for cycle in self._learned],
             "last": {
                 "at": self._last_at,
                 "voltage": self._last_voltage,
@@ -1279,6 +1593,7 @@ class BatteryModel:
                 "state": self._last_state,
                 "ac_power": self._ac_power,
                 "blink_low_since": self._blink_low_since,
+                "blink_low_latest": self._blink_low_latest,
                 "external_by_voltage": self._external_by_voltage,
                 "recent": [[round(rt), rv] for rt, rv in self._recent],
                 "daily_minimum": [[day, low] for day, low in self._daily_minimum],
@@ -1289,9 +1604,11 @@ class BatteryModel:
                 "wrong_type": None if cycle.wrong_type is None else cycle.wrong_type.value,
                 "alert": cycle.alert.value,
                 "pending_jump": cycle.pending_jump,
+                "temperature": [round(cycle.temperature_sum, 1), cycle.temperature_count],
                 "days": [p.to_list() for p in track.days],
                 "bucket": [[round(r.t), r.volts, round(r.level, 2), r.cold] for r in track.bucket],
                 "last_reading_at": track.last_reading_at,
+                "first": [track.first_at, track.first_peak],
                 "horizon_days": track.horizon_days,
                 "bars": {
                     "confirmed": bars.confirmed,
@@ -1315,7 +1632,13 @@ class BatteryModel:
         model = cls(settings)
         if not isinstance(data, Mapping) or data.get("version") != _STORAGE_VERSION:
             return model
-        for restore in (model._restore_records, model._restore_last, model._restore_cycle):
+        restorers = (
+            model._restore_records,
+            model._restore_learned,
+            model._restore_last,
+            model._restore_cycle,
+        )
+        for restore in restorers:
             try:
                 restore(data)
             except TypeError, ValueError, KeyError, AttributeError, IndexError:
@@ -1331,6 +1654,16 @@ class BatteryModel:
             -_MAX_RECORDS:
         ]
 
+    def _restore_learned(self, data: Mapping[str, Any]) -> None:
+        """Learned cycles, one by one (older versions kept none: the key is optional)."""
+        learned = []
+        for raw in data.get("learned", []):
+            try:
+                learned.append(LearnedCycle.from_list(raw))
+            except TypeError, ValueError, IndexError:
+                continue
+        self._learned = learned[-2 * _LEARN_KEEP :]
+
     def _restore_last(self, data: Mapping[str, Any]) -> None:
         last = data["last"]
         self._last_at = _optional_float(last.get("at"))
@@ -1342,6 +1675,7 @@ class BatteryModel:
         ac_power = last.get("ac_power")
         self._ac_power = ac_power if isinstance(ac_power, bool) else None
         self._blink_low_since = _optional_float(last.get("blink_low_since"))
+        self._blink_low_latest = _optional_float(last.get("blink_low_latest"))
         self._external_by_voltage = last.get("external_by_voltage") is True
         self._recent = [(float(rt), float(rv)) for rt, rv in last.get("recent", [])][-_MAX_RECENT:]
         self._daily_minimum = [
@@ -1357,6 +1691,9 @@ class BatteryModel:
             alert=_Alert(raw.get("alert", _Alert.NONE.value)),
             pending_jump=_optional_float(raw.get("pending_jump")),
         )
+        temperature_sum, temperature_count = raw.get("temperature", (0.0, 0))
+        cycle.temperature_sum = float(temperature_sum)
+        cycle.temperature_count = max(int(temperature_count), 0)
         track = cycle.voltage
         track.days = _compact([_DayPoint.from_list(p) for p in raw.get("days", [])])
         track.bucket = [
@@ -1365,6 +1702,9 @@ class BatteryModel:
         ][:_MAX_READINGS_PER_DAY]
         track.bucket_day = int(track.bucket[0].t // _DAY) if track.bucket else None
         track.last_reading_at = _optional_float(raw.get("last_reading_at"))
+        first_at, first_peak = raw.get("first", (None, None))
+        track.first_at = _optional_float(first_at)
+        track.first_peak = _optional_float(first_peak)
         track.horizon_days = _optional_float(raw.get("horizon_days"))
         track.line = _fit_line(track.days, track.horizon_days)
         bars_raw = raw.get("bars", {})
