@@ -6,9 +6,10 @@
 Change the simulated truth at runtime through the control API, e.g.
 `curl -X POST http://127.0.0.1:8124/_sim/devices/SIM-SYNC-001/offline`.
 
-For the dev server's demo (blink_sim.demo): `--history-days 365` starts the clock a year ago
-(jump it with `POST /_sim/clock {"now": "..."}`), and `--second-account` adds a second account
-that asks for a PIN, behind the same address (its control API under `/_sim/accounts/2/`).
+For the dev server's demo (blink_sim.demo): `--history-days 365` (or `--clock-start ISO`)
+starts the clock a year ago (jump it with `POST /_sim/clock {"now": "..."}`), and
+`--second-account` adds a second account that asks for a PIN, behind the same address (its
+control API under `/_sim/accounts/2/`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="start the clock this many days ago (then move it with POST /_sim/clock)",
     )
     parser.add_argument(
+        "--clock-start",
+        type=datetime.fromisoformat,
+        help="start the clock at this ISO time instead (e.g. 2025-12-01T00:00:00+00:00)",
+    )
+    parser.add_argument(
         "--second-account",
         action="store_true",
         help=f"serve a second account too: {SECOND_ACCOUNT.username} / "
@@ -86,7 +92,7 @@ async def run(
     options: argparse.Namespace, stop: asyncio.Event, ready: Callable[[SimCloud], None]
 ) -> None:
     """Serve until `stop` is set; call `ready` once the server listens."""
-    start = datetime.now(UTC) - timedelta(days=options.history_days)
+    start = options.clock_start or datetime.now(UTC) - timedelta(days=options.history_days)
     clock = SteerableClock(start, options.speed)
     sim = SimCloud(
         FLEETS[options.fleet](clock()),

@@ -56,9 +56,9 @@ class SteerableClock:
         return self._origin + (datetime.now(UTC) - self._set_at) * self.speed
 
     def set(self, moment: datetime) -> None:
-        """Jump to `moment` (forward only: a cloud's clock never runs back)."""
-        if moment < self():
-            raise ValueError(f"{moment.isoformat()} is before the simulated time {self()}")
+        """Jump to `moment`: never before the last jump (the time run since then may be redone)."""
+        if moment < self._origin:
+            raise ValueError(f"{moment.isoformat()} is before the last jump, {self._origin}")
         self._set_at = datetime.now(UTC)
         self._origin = moment
 
