@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 import contextlib
 from datetime import UTC, datetime, timedelta
 import logging
+from pathlib import Path
 import signal
 import sys
 
@@ -29,6 +30,8 @@ from blink_sim.demo import (
     MultiAccountOAuth,
     SteerableClock,
     add_clock_control,
+    load_grants,
+    save_grants,
     second_account_fleet,
 )
 from blink_sim.fleet import Fleet
@@ -64,6 +67,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--clock-start",
         type=datetime.fromisoformat,
         help="start the clock at this ISO time instead (e.g. 2025-12-01T00:00:00+00:00)",
+    )
+    parser.add_argument(
+        "--tokens-file",
+        type=Path,
+        help="keep issued tokens across restarts in this file (read at start, written at stop)",
     )
     parser.add_argument(
         "--second-account",
@@ -119,11 +127,15 @@ async def run(
         server = router
     else:
         await sim.start(options.host, options.port, access_log=access_log)
+    if options.tokens_file is not None:
+        load_grants(sim.oauth, options.tokens_file)
     try:
         ready(sim)
         await stop.wait()
     finally:
         await server.stop()
+        if options.tokens_file is not None:
+            save_grants(sim.oauth, options.tokens_file)
 
 
 def _announcer(options: argparse.Namespace) -> Callable[[SimCloud], None]:

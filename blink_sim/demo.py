@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -164,6 +166,58 @@ class MultiAccountOAuth(OAuthServer):
         """The account an `Authorization: Bearer` header belongs to (default: the first)."""
         _scheme, _, token = (authorization or "").partition(" ")
         return self._token_account.get(token, self.default_account)
+
+
+def save_grants(oauth: OAuthServer, path: Path) -> None:
+    """Write the tokens issued so far (and their accounts) to `path`, for `load_grants`.
+
+    A real Blink cloud does not forget its tokens when the dev server restarts; with this the
+    simulated one does not either, so blink_care's stored refresh token keeps working.
+    """
+    accounts = oauth._token_account if isinstance(oauth, MultiAccountOAuth) else {}  # noqa: SLF001
+    grants = [
+        {
+            "access_token": grant.access_token,
+            "refresh_token": grant.refresh_token,
+            "hardware_id": grant.hardware_id,
+            "client_id": grant.client_id,
+            "issued_at": grant.issued_at.isoformat(),
+            "revoked": grant.revoked,
+            "refreshed": grant.refreshed,
+            "account_id": accounts.get(grant.access_token),
+        }
+        for grant in oauth.grants
+    ]
+    path.write_text(json.dumps({"grants": grants}, indent=1) + "\n", encoding="utf-8")
+
+
+def load_grants(oauth: OAuthServer, path: Path) -> int:
+    """Accept again the tokens `save_grants` wrote (none if the file is missing or damaged)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))["grants"]
+        grants = [
+            (
+                TokenGrant(
+                    access_token=str(item["access_token"]),
+                    refresh_token=str(item["refresh_token"]),
+                    hardware_id=str(item["hardware_id"]),
+                    client_id=int(item["client_id"]),
+                    issued_at=datetime.fromisoformat(item["issued_at"]),
+                    revoked=bool(item["revoked"]),
+                    refreshed=bool(item["refreshed"]),
+                ),
+                item.get("account_id"),
+            )
+            for item in raw
+        ]
+    except OSError, ValueError, KeyError, TypeError:
+        return 0
+    for grant, account_id in grants:
+        oauth.grants.append(grant)
+        if isinstance(oauth, MultiAccountOAuth) and account_id is not None:
+            oauth._token_account[grant.access_token] = int(account_id)  # noqa: SLF001
+            oauth._token_account[grant.refresh_token] = int(account_id)  # noqa: SLF001
+    return len(grants)
 
 
 def second_account_fleet(now: datetime) -> Fleet:

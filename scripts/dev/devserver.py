@@ -54,6 +54,8 @@ DASHBOARD_CARD = REPO_ROOT / "docs" / "dashboard.yaml"
 STARTUP_TIMEOUT_S = 300.0
 FLEET_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 60.0
+# The simulator keeps the tokens it issued here across restarts (as Blink would).
+SIM_TOKENS_FILE_NAME = "blink_sim_tokens.json"
 # A fresh config dir starts with this much simulated history (seed_history.py).
 HISTORY_DAYS = 365.0
 # Dev-only integrations (scripts/dev/dev_integrations/) linked into config/custom_components;
@@ -242,6 +244,7 @@ def build_servers(
         [
             *(python, "-m", "blink_sim", "--fleet", "showcase", "--speed", str(settings.sim_speed)),
             *("--host", HOST, "--port", str(SIM_PORT), "--second-account"),
+            *("--tokens-file", str(settings.config_dir / SIM_TOKENS_FILE_NAME)),
             *(("--clock-start", clock_start.isoformat()) if clock_start else ()),
         ],
         dict(os.environ),

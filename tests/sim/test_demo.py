@@ -15,6 +15,8 @@ from blink_sim.demo import (
     MultiAccountOAuth,
     SteerableClock,
     add_clock_control,
+    load_grants,
+    save_grants,
     second_account_fleet,
 )
 from blink_sim.redirect import redirect_blinkpy
@@ -125,3 +127,30 @@ async def test_the_second_accounts_control_api_has_its_own_prefix(router):
         async with session.get(f"{router.base_url}/_sim/accounts/9/state") as response:
             assert response.status == 404
     assert devices[serial]["online"] is False
+
+
+def test_issued_tokens_survive_a_restart_with_their_account(tmp_path):
+    clock = ManualClock(NOW)
+    accounts = {
+        1000001: Credentials("user@example.com", "correct-horse", "123456"),
+        1000002: SECOND_ACCOUNT,
+    }
+    before = MultiAccountOAuth(clock, accounts)
+    grant = before.grant_directly("0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D")
+    before._token_account[grant.access_token] = 1000002
+    save_grants(before, tmp_path / "tokens.json")
+
+    after = MultiAccountOAuth(clock, accounts)
+    assert load_grants(after, tmp_path / "tokens.json") == 1
+    clock.advance(timedelta(days=2))  # the access token has expired; the refresh token works
+    assert after.bearer(f"Bearer {grant.access_token}") is None
+    fresh = after.refresh(
+        {
+            "client_id": "ios",
+            "refresh_token": grant.refresh_token,
+            "hardware_id": grant.hardware_id,
+        },
+        None,
+    )
+    assert after.account_of(f"Bearer {fresh.access_token}") == 1000002
+    assert load_grants(MultiAccountOAuth(clock, accounts), tmp_path / "missing.json") == 0
