@@ -8,9 +8,8 @@ process on that config dir, with Home Assistant's clock following the simulator'
    does it (so onboarding never starts the integrations that need the internet: met,
    radio_browser, google_translate), and the location and time zone are set;
 2. the Blink account is added through blink_care's config flow;
-3. as a user would on day one: the Nursery Mini's Wi-Fi sensor is enabled, its smart plug
-   (the dev-only sim_plug switch) mapped in blink_care's options, and a script that
-   power-cycles it added;
+3. as a user would on day one: the Nursery Mini's smart plug (the dev-only sim_plug switch)
+   is mapped in blink_care's options and a script that power-cycles it added;
 4. a year passes: once a simulated day the clock jumps and blink_care polls the simulated
    cloud a few times, two minutes apart, as its timer would; a simulated household
    (`Household`) lives with the cameras through the simulator's control API: it replaces
@@ -228,11 +227,10 @@ async def add_blink_account(hass: HomeAssistant, account: BlinkAccount) -> Confi
 
 
 async def set_up_demo(hass: HomeAssistant, entry: ConfigEntry, demo: Demo) -> None:
-    """Show the Mini's Wi-Fi, map its plug for power_cycle, add a script that power-cycles it."""
-    entities = er.async_get(hass)
-    wifi = entities.async_get_entity_id("sensor", DOMAIN, f"{demo.mini_serial}_wifi_signal")
-    if wifi is not None:
-        entities.async_update_entity(wifi, disabled_by=None)
+    """Map the Mini's smart plug for power_cycle and add a script that power-cycles it.
+
+    (A Mini reports no Wi-Fi strength to Blink's cloud; its page shows whether it is online.)
+    """
     result: Any = await hass.config_entries.options.async_init(entry.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": "power_plugs"}
