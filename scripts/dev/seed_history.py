@@ -55,7 +55,7 @@ from homeassistant.components.onboarding import STORAGE_KEY, STORAGE_VERSION
 from homeassistant.components.onboarding.const import STEPS
 from homeassistant.config_entries import SOURCE_USER, ConfigEntries, ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.setup import async_setup_component
