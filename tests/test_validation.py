@@ -18,16 +18,19 @@ from enum import Enum
 from functools import cache
 import importlib
 from importlib import metadata
+import importlib.util
 import inspect
 import json
 from pathlib import Path
 import re
+import shutil
 import struct
 import types
 from types import ModuleType
 import typing
 from typing import Any
 from urllib.parse import urlsplit
+import zipfile
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
 from packaging.requirements import Requirement
@@ -1311,3 +1314,226 @@ def test_quality_scale_lists_every_rule_done_or_exempt_with_a_reason() -> None:
         )
     ]
     assert not problems, "not done or exempt with a comment:\n" + "\n".join(problems)
+
+
+def _session_factories_called() -> dict[str, set[str]]:
+    """Per integration module, the HTTP session factories its code calls."""
+    factories = {"async_create_clientsession", "async_get_clientsession", "ClientSession"}
+    called: dict[str, set[str]] = {}
+    for path in INTEGRATION_DIR.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and (name := _callee_name(node)) in factories:
+                called.setdefault(path.relative_to(INTEGRATION_DIR).as_posix(), set()).add(name)
+    return called
+
+
+def test_quality_scale_inject_websession_matches_how_sessions_are_made() -> None:
+    """inject-websession is done exactly when every session comes from Home Assistant's helpers.
+
+    (blinkpy takes the session it is given; the integration makes it with
+    async_create_clientsession, so Home Assistant owns and closes it.)
+    """
+    called = _session_factories_called()
+    own_sessions = sorted(module for module, names in called.items() if "ClientSession" in names)
+    assert not own_sessions, f"sessions made without Home Assistant's helpers in {own_sessions}"
+    assert any(
+        names & {"async_create_clientsession", "async_get_clientsession"}
+        for names in called.values()
+    )
+    rule = _load_yaml(INTEGRATION_DIR / "quality_scale.yaml")["rules"]["inject-websession"]
+    assert rule["status"] == "done", rule
+
+
+def test_quality_scale_names_every_entity_disabled_by_default() -> None:
+    """The entity-disabled-by-default claim names each entity that starts disabled."""
+    english_names = _load_json(TRANSLATIONS_DIR / "en.json")["entity"]
+    disabled = sorted(
+        english_names[platform][description.translation_key]["name"]
+        for platform, descriptions in platform_descriptions().items()
+        for description in descriptions
+        if description.entity_registry_enabled_default is False and description.translation_key
+    )
+    assert disabled, "no entity is disabled by default: the rule's claim would be empty"
+    comment = _load_yaml(INTEGRATION_DIR / "quality_scale.yaml")["rules"][
+        "entity-disabled-by-default"
+    ]["comment"].casefold()
+    assert [name for name in disabled if name.casefold() not in comment] == []
+
+
+def test_quality_scale_names_every_repair_issue() -> None:
+    """The repair-issues claim names every kind of issue the integration raises."""
+    comment = _load_yaml(INTEGRATION_DIR / "quality_scale.yaml")["rules"]["repair-issues"][
+        "comment"
+    ]
+    assert [key for key in sorted(issue_translation_keys()) if key not in comment] == []
+
+
+# --------------------------------------------------------------------------------------------
+# GitHub: workflows, issue templates, release asset
+# --------------------------------------------------------------------------------------------
+
+WORKFLOWS_DIR = REPO_DIR / ".github" / "workflows"
+ISSUE_TEMPLATES_DIR = REPO_DIR / ".github" / "ISSUE_TEMPLATE"
+ENV_SCRIPT = REPO_DIR / "scripts" / "_env.sh"
+
+
+def workflow(name: str) -> dict[Any, Any]:
+    """A workflow file, parsed; YAML 1.1 reads the `on:` key as True, so it is renamed back."""
+    data: dict[Any, Any] = _load_yaml(WORKFLOWS_DIR / name)
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def workflow_steps(data: Mapping[Any, Any]) -> list[dict[str, Any]]:
+    """Every step of every job."""
+    return [step for job in data["jobs"].values() for step in job["steps"]]
+
+
+def steps_using(data: Mapping[Any, Any], action: str) -> list[dict[str, Any]]:
+    """The steps that use an action (`owner/repo[/path]`), at whatever ref."""
+    return [step for step in workflow_steps(data) if step.get("uses", "").split("@")[0] == action]
+
+
+def run_lines(data: Mapping[Any, Any]) -> list[str]:
+    """The shell commands the workflow runs, line by line."""
+    return [
+        line.strip()
+        for step in workflow_steps(data)
+        for line in str(step.get("run", "")).splitlines()
+        if line.strip()
+    ]
+
+
+def test_every_workflow_parses_and_names_its_triggers_and_jobs() -> None:
+    names = sorted(path.name for path in WORKFLOWS_DIR.glob("*.y*ml"))
+    assert names == ["release.yml", "tests.yml", "validate.yml"]
+    for name in names:
+        data = workflow(name)
+        assert data["name"], name
+        assert data["on"], name
+        assert data["jobs"], name
+        for job_name, job in data["jobs"].items():
+            assert job["runs-on"], f"{name}: {job_name}"
+            assert job["steps"], f"{name}: {job_name}"
+            for step in job["steps"]:
+                assert ("uses" in step) != ("run" in step), f"{name}: {job_name}: {step}"
+
+
+def test_validate_workflow_runs_hassfest_and_the_hacs_action_for_an_integration() -> None:
+    data = workflow("validate.yml")
+    assert {"push", "pull_request", "schedule"} <= set(data["on"])
+    (hassfest,) = steps_using(data, "home-assistant/actions/hassfest")
+    assert hassfest["uses"] == "home-assistant/actions/hassfest@master"
+    (hacs,) = steps_using(data, "hacs/action")
+    assert hacs["uses"].split("@")[1], "the HACS action needs a ref"
+    # No ignored checks: the brand images ship with the integration.
+    assert hacs["with"] == {"category": "integration"}
+    # Both check the checked-out tree.
+    assert len(steps_using(data, "actions/checkout")) == len(data["jobs"])
+
+
+def _ha_versions_of_the_env_script() -> set[str]:
+    """The HA_VERSION values scripts/_env.sh accepts for tests (dev is the dev server's)."""
+    accepted = set(
+        re.findall(r"^\s+(\w+)\) echo requirements/", ENV_SCRIPT.read_text(), re.MULTILINE)
+    )
+    assert "dev" in accepted, "scripts/_env.sh no longer maps HA_VERSION to requirement files"
+    return accepted - {"dev"}
+
+
+def test_tests_workflow_runs_lint_and_the_suite_on_both_supported_home_assistants() -> None:
+    data = workflow("tests.yml")
+    assert {"push", "pull_request"} <= set(data["on"])
+    lines = run_lines(data)
+    assert "scripts/lint" in lines
+    (test_job,) = [job for job in data["jobs"].values() if "matrix" in job.get("strategy", {})]
+    matrix = test_job["strategy"]["matrix"]["include"]
+    assert {row["ha-version"] for row in matrix} == _ha_versions_of_the_env_script()
+    assert test_job["env"]["HA_VERSION"] == "${{ matrix.ha-version }}"
+    test_runs = [str(step["run"]) for step in test_job["steps"] if "run" in step]
+    assert any(run.startswith("scripts/setup") for run in test_runs)
+    assert any(run.startswith("scripts/test") for run in test_runs)
+    # The coverage gate of .ci/run applies on the newest supported version.
+    ci_run = (REPO_DIR / ".ci" / "run").read_text(encoding="utf-8")
+    gate = re.search(r"--cov-fail-under=\d+", ci_run)
+    assert gate is not None
+    assert any(gate.group() in row["coverage"] for row in matrix if row["ha-version"] == "latest")
+    # Python 3.14 on the runner: scripts/_env.sh then uses it directly.
+    for step in steps_using(data, "actions/setup-python"):
+        assert step["with"]["python-version"] == "3.14"
+
+
+def _release_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "blink_care_release", REPO_DIR / "scripts" / "release.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_release_workflow_stamps_the_tag_and_attaches_the_zip_hacs_expects() -> None:
+    data = workflow("release.yml")
+    assert data["on"] == {"release": {"types": ["published"]}}
+    lines = run_lines(data)
+    assert 'python scripts/release.py "$TAG"' in lines
+    filename = hacs_json()["filename"]
+    assert any(line.startswith("gh release upload") and filename in line for line in lines)
+    (job,) = data["jobs"].values()
+    assert job["permissions"] == {"contents": "write"}
+
+
+def test_release_zip_holds_the_integration_at_its_root_with_the_tag_version(
+    tmp_path: Path,
+) -> None:
+    """What HACS unpacks into custom_components/blink_care/: manifest.json at the zip's root."""
+    release = _release_script()
+    assert hacs_json()["zip_release"] is True
+    assert release.hacs_filename(REPO_DIR) == hacs_json()["filename"] == f"{DOMAIN}.zip"
+    copy = tmp_path / DOMAIN
+    shutil.copytree(INTEGRATION_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "const.cpython-314.pyc").write_bytes(b"\0")
+    version = release.version_from_tag("v1.4.2")
+    release.stamp_version(copy / "manifest.json", version)
+    out = tmp_path / hacs_json()["filename"]
+    release.build_zip(copy, out)
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        shipped_manifest = json.loads(archive.read("manifest.json"))
+    expected = {
+        path.relative_to(INTEGRATION_DIR).as_posix()
+        for path in INTEGRATION_DIR.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert names == expected
+    assert {"manifest.json", "__init__.py", "translations/en.json", "brand/icon.png"} <= names
+    assert shipped_manifest == {**manifest(), "version": "1.4.2"}
+    # The stamped manifest keeps hassfest's key order.
+    assert list(shipped_manifest) == list(manifest())
+
+
+@pytest.mark.parametrize("tag", ["1.4.2", "v2026.12.0", "v1.5.0b1", "v1.5.0rc2"])
+def test_release_tags_that_make_a_version(tag: str) -> None:
+    assert AwesomeVersion(_release_script().version_from_tag(tag)).valid
+
+
+@pytest.mark.parametrize("tag", ["latest", "v1.2", "release-1.2.0", ""])
+def test_release_refuses_a_tag_that_is_no_version(tag: str) -> None:
+    release = _release_script()
+    with pytest.raises(release.ReleaseError):
+        release.version_from_tag(tag)
+
+
+def test_bug_template_asks_for_diagnostics_versions_and_blink_models() -> None:
+    template = _load_yaml(ISSUE_TEMPLATES_DIR / "bug.yml")
+    fields = {item["id"]: item for item in template["body"] if "id" in item}
+    for required in ("diagnostics", "home-assistant-version", "blink-care-version", "blink-models"):
+        assert fields[required]["validations"]["required"] is True, required
+    assert "Download diagnostics" in str(template["body"][0]["attributes"]["value"])
+    for path in ISSUE_TEMPLATES_DIR.glob("*.yml"):
+        assert _load_yaml(path), path.name

@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Sequence
 import ctypes
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 import os
 from pathlib import Path
 import shutil
@@ -29,8 +30,9 @@ import aiohttp
 
 # Run as a script: its own directory is on sys.path, the repository root is not (on purpose,
 # see site/sitecustomize.py), so the sibling modules are imported by their plain names.
-from fleet_check import FleetReport, check_fleet
+from fleet_check import DemoReport, FleetReport, check_demo, check_fleet
 from provision import (
+    DEMO,
     BlinkAccount,
     CoreConfig,
     HomeAssistantApi,
@@ -38,6 +40,7 @@ from provision import (
     ProvisionError,
     provision,
 )
+from sim_history import SimControl, SimHistory, replay
 
 DEV_DIR = Path(__file__).resolve().parent
 REPO_ROOT = DEV_DIR.parents[1]
@@ -51,6 +54,16 @@ DASHBOARD_CARD = REPO_ROOT / "docs" / "dashboard.yaml"
 STARTUP_TIMEOUT_S = 300.0
 FLEET_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 60.0
+# The simulator keeps the tokens it issued here across restarts (as Blink would).
+SIM_TOKENS_FILE_NAME = "blink_sim_tokens.json"
+# A fresh config dir starts with this much simulated history (seed_history.py).
+HISTORY_DAYS = 365.0
+# Dev-only integrations (scripts/dev/dev_integrations/) linked into config/custom_components;
+# not in a folder named custom_components, which would shadow Home Assistant's when a script
+# here imports it.
+DEV_INTEGRATIONS = ("sim_plug",)
+# The simulator's second account (blink_sim/__main__.py SECOND_ACCOUNT), shown in the banner.
+SECOND_ACCOUNT = BlinkAccount(username="lake@example.com", password="lake-house", pin="246810")  # noqa: S106
 PR_SET_PDEATHSIG = 1
 
 
@@ -62,6 +75,7 @@ class Settings:
     check: bool
     time_zone: str
     sim_speed: float
+    history_days: float = HISTORY_DAYS
 
     @property
     def ha_url(self) -> str:
@@ -77,6 +91,11 @@ class Settings:
     def log_file(self) -> Path:
         """Home Assistant's log."""
         return self.config_dir / "home-assistant.log"
+
+    @property
+    def fresh(self) -> bool:
+        """Whether Home Assistant has never run here (onboarding not even stored)."""
+        return not (self.config_dir / ".storage" / "onboarding").exists()
 
     @property
     def ready_file(self) -> Path:
@@ -95,9 +114,9 @@ def shown(path: Path) -> str:
 def prepare_config_dir(config_dir: Path) -> list[str]:
     """Create the Home Assistant config dir on first run; refresh what derives from the repo.
 
-    configuration.yaml is copied once and then left to the developer; the integration is a
-    symlink, so edits in custom_components/ are what Home Assistant loads; the dashboard file
-    is rewritten every time.
+    configuration.yaml is copied once and then left to the developer; the integration (and the
+    dev-only simulated plug) are symlinks, so edits in the repository are what Home Assistant
+    loads; the dashboard file is rewritten every time.
     """
     actions: list[str] = []
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -105,13 +124,19 @@ def prepare_config_dir(config_dir: Path) -> list[str]:
     if not configuration.exists():
         shutil.copyfile(DEV_DIR / "configuration.yaml", configuration)
         actions.append(f"created {shown(configuration)}")
-    link = config_dir / "custom_components" / "blink_care"
-    target = Path(os.path.relpath(REPO_ROOT / "custom_components" / "blink_care", link.parent))
-    if not link.is_symlink() or link.readlink() != target:
-        link.parent.mkdir(exist_ok=True)
-        link.unlink(missing_ok=True)
-        link.symlink_to(target, target_is_directory=True)
-        actions.append(f"linked {shown(link)} -> {target}")
+    sources = {"blink_care": REPO_ROOT / "custom_components" / "blink_care"}
+    sources |= {name: DEV_DIR / "dev_integrations" / name for name in DEV_INTEGRATIONS}
+    for name, source in sources.items():
+        link = config_dir / "custom_components" / name
+        target = Path(os.path.relpath(source, link.parent))
+        if not link.is_symlink() or link.readlink() != target:
+            link.parent.mkdir(exist_ok=True)
+            link.unlink(missing_ok=True)
+            link.symlink_to(target, target_is_directory=True)
+            actions.append(f"linked {shown(link)} -> {target}")
+    scripts = config_dir / "scripts.yaml"  # configuration.yaml includes it
+    if not scripts.exists():
+        scripts.write_text("", encoding="utf-8")
     (config_dir / DASHBOARD_FILE_NAME).write_text(dashboard_yaml(DASHBOARD_CARD), encoding="utf-8")
     return actions
 
@@ -209,14 +234,18 @@ def _say(message: str) -> None:
     sys.stdout.flush()
 
 
-def build_servers(settings: Settings, console: IO[Any], sim_log: IO[Any]) -> tuple[Server, Server]:
-    """The simulated cloud and Home Assistant, wired together."""
+def build_servers(
+    settings: Settings, console: IO[Any], sim_log: IO[Any], clock_start: datetime | None
+) -> tuple[Server, Server]:
+    """The simulated cloud (its clock from `clock_start`, else now) and Home Assistant."""
     python = sys.executable
     sim = Server(
         "simulated Blink cloud",
         [
             *(python, "-m", "blink_sim", "--fleet", "showcase", "--speed", str(settings.sim_speed)),
-            *("--host", HOST, "--port", str(SIM_PORT)),
+            *("--host", HOST, "--port", str(SIM_PORT), "--second-account"),
+            *("--tokens-file", str(settings.config_dir / SIM_TOKENS_FILE_NAME)),
+            *(("--clock-start", clock_start.isoformat()) if clock_start else ()),
         ],
         dict(os.environ),
         sim_log,
@@ -264,29 +293,33 @@ async def fleet_report(api: HomeAssistantApi, sim_url: str, wait_s: float) -> Fl
         await asyncio.sleep(2)
 
 
-def blink_care_errors(log_file: Path) -> list[str]:
-    """ERROR lines about blink_care in Home Assistant's log (a dev-time regression alarm)."""
+def log_errors(log_file: Path) -> list[str]:
+    """ERROR lines in Home Assistant's log: the console must start clean."""
     if not log_file.exists():
         return []
     lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    return [line for line in lines if " ERROR " in line and "blink_care" in line]
+    return [line for line in lines if " ERROR " in line]
 
 
 def banner(settings: Settings, owner: Owner, account: BlinkAccount) -> str:
-    """What a developer needs to open the UI."""
-    return "\n".join(
-        [
-            "",
-            f"  Home Assistant with blink_care: {settings.ha_url}",
-            f"  log in as:                      {owner.username} / {owner.password}",
-            f"  Blink Care dashboard:           {settings.ha_url}/blink-care/0",
-            f"  simulated Blink cloud:          {settings.sim_url}/_sim/state",
-            f"  Blink account (simulated):      {account.username} / {account.password}",
-            f"  Home Assistant log:             {shown(settings.log_file)}",
-            "  Ctrl+C stops both servers.",
-            "",
-        ]
-    )
+    """What a developer needs to open the UI and to play with the simulated cloud."""
+    sim = settings.sim_url
+    second = SECOND_ACCOUNT
+    rows = [
+        ("Home Assistant with blink_care", settings.ha_url),
+        ("log in as", f"{owner.username} / {owner.password}"),
+        ("Blink Care dashboard", f"{settings.ha_url}/blink-care/0"),
+        ("Blink account (added)", f"{account.username} / {account.password} (PIN {account.pin})"),
+        (
+            "2nd Blink account (asks PIN)",
+            f"{second.username} / {second.password}, PIN {second.pin}",
+        ),
+        ("simulated Blink cloud", f"{sim}/_sim/state"),
+        ("  e.g.", f"curl -X POST {sim}/_sim/devices/SIM-CAM-001/offline"),
+        ("Home Assistant log", shown(settings.log_file)),
+    ]
+    lines = [f"  {label + ':':<32}{value}" for label, value in rows]
+    return "\n".join(["", *lines, "  Ctrl+C stops both servers.", ""])
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> int:
@@ -304,10 +337,24 @@ async def run(settings: Settings, stop: asyncio.Event) -> int:
     ):
         # While serving, Home Assistant's own console output is the developer's live log.
         console = console_log if settings.check else sys.stdout
-        sim, home_assistant = build_servers(settings, console, sim_log)
+        history = SimHistory.load(settings.config_dir)
+        seeding = settings.fresh and settings.history_days > 0
+        clock_start = (
+            history.start
+            if history is not None
+            else datetime.now(UTC) - timedelta(days=settings.history_days)
+            if seeding
+            else None
+        )
+        sim, home_assistant = build_servers(settings, console, sim_log, clock_start)
         try:
             await sim.start()
             await wait_for_port(SIM_PORT, sim, 30)
+            if seeding:
+                if not await _seed_history(settings, console, stop):
+                    return 1
+            elif history is not None:
+                await _replay_history(settings, history)
             await home_assistant.start()
             _say(
                 f"starting Home Assistant on {settings.ha_url} (simulated cloud {settings.sim_url})"
@@ -318,6 +365,43 @@ async def run(settings: Settings, stop: asyncio.Event) -> int:
             await home_assistant.stop()
             await sim.stop()
             _say("both servers stopped")
+
+
+async def _seed_history(settings: Settings, console: IO[Any], stop: asyncio.Event) -> bool:
+    """Run seed_history.py (a year of blink_care polls) on the fresh config dir; whether it did."""
+    _say(f"a fresh config dir: simulating {settings.history_days:.0f} days of history first")
+    seeder = Server(
+        "history seeding",
+        [
+            *(sys.executable, str(DEV_DIR / "seed_history.py")),
+            *("--config", str(settings.config_dir), "--sim-url", settings.sim_url),
+            *("--time-zone", settings.time_zone),
+        ],
+        dict(os.environ),
+        console,
+    )
+    await seeder.start()
+    done = asyncio.ensure_future(seeder.exited())
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({done, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if not done.done():
+        await seeder.stop()
+        done.cancel()
+        return False
+    if code := done.result():
+        _say(f"history seeding failed (exit code {code}); see config/seed-history.log")
+        return False
+    return True
+
+
+async def _replay_history(settings: Settings, history: SimHistory) -> None:
+    """Put the restarted simulator back where the stored history left it."""
+    async with aiohttp.ClientSession() as session:
+        calls = await replay(SimControl(session, settings.sim_url), history, datetime.now(UTC))
+    _say(f"simulator replayed {calls} recorded events since {history.start:%Y-%m-%d}")
 
 
 async def _run_until_done(settings: Settings, home_assistant: Server, stop: asyncio.Event) -> int:
@@ -357,7 +441,11 @@ async def _run_until_done(settings: Settings, home_assistant: Server, stop: asyn
 
 
 async def _provision_and_check(settings: Settings) -> bool:
-    """Provision, then compare with the simulator; whether all is well."""
+    """Provision, then compare with the simulator; with --check, try the demo too.
+
+    Whether all is well: the fleet as the simulator has it, no ERROR in the log, and (checking)
+    the history and the plug in place and a power cycle of the Mini through its plug.
+    """
     started = time.monotonic()
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, settings.ha_url)
@@ -366,12 +454,36 @@ async def _provision_and_check(settings: Settings) -> bool:
         for action in actions:
             _say(f"provisioned: {action}")
         report = await fleet_report(api, settings.sim_url, FLEET_TIMEOUT_S)
-    errors = blink_care_errors(settings.log_file)
-    _say(f"provisioned and checked in {time.monotonic() - started:.0f} s")
-    print(report.summary() + f", {len(errors)} blink_care error(s) in the log")
+        _say(f"provisioned and checked in {time.monotonic() - started:.0f} s")
+        print(report.summary(), flush=True)
+        demo_ok = True
+        if settings.check and settings.history_days > 0:
+            demo_ok = await _check_demo(api, settings)
+    errors = log_errors(settings.log_file)
+    print(f"{len(errors)} ERROR line(s) in {shown(settings.log_file)}", flush=True)
     for line in errors:
         _say(f"log: {line}")
-    return report.ok and not errors
+    return report.ok and demo_ok and not errors
+
+
+async def _check_demo(api: HomeAssistantApi, settings: Settings) -> bool:
+    """The seeded past shows, the plug is mapped, and a power cycle through it works."""
+    async with api.session.get(f"{settings.sim_url}/_sim/state") as response:
+        truth = await response.json()
+    (registry,) = await api.websocket([{"type": "config/entity_registry/list"}])
+    demo: DemoReport = check_demo(truth, registry, await api.states(), DEMO.plug_entity_id)
+    print(demo.summary(), flush=True)
+    mapped = await api.mapped_plug(DEMO.mini_label)
+    if mapped != DEMO.plug_entity_id:
+        _say(f"the {DEMO.mini_label} Mini's plug in blink_care's options is {mapped}")
+        return False
+    started = time.monotonic()
+    result = await api.power_cycle(DEMO.mini_serial, off_seconds=5)
+    _say(
+        f"power cycle of the {DEMO.mini_label} Mini through {mapped}: {result.get('result')} "
+        f"in {time.monotonic() - started:.0f} s"
+    )
+    return demo.ok and result.get("result") == "back_online"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Settings:
@@ -385,8 +497,19 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument(
         "--speed", type=float, default=1.0, help="simulated seconds per real second"
     )
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="on a fresh config dir, start without the simulated year of history",
+    )
     options = parser.parse_args(argv)
-    return Settings(options.config.resolve(), options.check, options.time_zone, options.speed)
+    return Settings(
+        options.config.resolve(),
+        options.check,
+        options.time_zone,
+        options.speed,
+        0.0 if options.no_history else HISTORY_DAYS,
+    )
 
 
 async def _main(settings: Settings) -> int:

@@ -133,3 +133,63 @@ class _Checker:
         # The engine may warn before Blink does (its forecast), never after.
         if low == "off" and battery["state"] in BLINK_LOW_STATES:
             report.problems.append(f"{name}: Blink says battery {battery['state']}, low is off")
+
+
+@dataclass
+class DemoReport:
+    """What the demo must show at once: a learned past and a plug that power-cycles a Mini."""
+
+    predicted: list[str] = field(default_factory=list)  # cameras with a replacement date
+    replaced: list[str] = field(default_factory=list)  # devices with a known replacement
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the demo shows what it promises."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line for a terminal or a CI log."""
+        line = (
+            f"demo {'OK' if self.ok else 'FAILED'}: replacement date predicted for "
+            f"{len(self.predicted)} device(s) ({_names(self.predicted)}), last replacement known "
+            f"for {len(self.replaced)}"
+        )
+        if self.problems:
+            line += f"; {len(self.problems)} problem(s): " + "; ".join(self.problems)
+        return line
+
+
+def check_demo(
+    truth: JsonObject,
+    registry: Iterable[JsonObject],
+    states: Iterable[JsonObject],
+    plug_entity_id: str,
+) -> DemoReport:
+    """The seeded history shows (a predicted date for a battery camera) and the plug is there.
+
+    `truth`, `registry` and `states` are as for `check_fleet`.
+    """
+    report = DemoReport()
+    entity_ids = {
+        entry["unique_id"]: entry["entity_id"] for entry in registry if entry["platform"] == DOMAIN
+    }
+    state_of = {state["entity_id"]: state["state"] for state in states}
+    for device in truth["devices"]:
+        if device["battery"] is None:
+            continue
+        for key, found in (
+            ("battery_replacement_due", report.predicted),
+            ("batteries_replaced", report.replaced),
+        ):
+            value = state_of.get(entity_ids.get(f"{device['serial']}_{key}", ""))
+            if value is not None and value not in NO_VALUE:
+                found.append(device["name"])
+    cameras = {d["name"] for d in truth["devices"] if d["battery"] and d["list"] == "cameras"}
+    if not cameras & set(report.predicted):
+        report.problems.append("no battery camera shows a predicted replacement date")
+    if not report.replaced:
+        report.problems.append("no device shows when its batteries were last replaced")
+    if state_of.get(plug_entity_id) != "on":
+        report.problems.append(f"{plug_entity_id} is {state_of.get(plug_entity_id, 'missing')}")
+    return report

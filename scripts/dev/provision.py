@@ -83,6 +83,19 @@ class BlinkAccount:
     pin: str = "123456"
 
 
+@dataclass(frozen=True)
+class Demo:
+    """What the demo sets up on its first day (seed_history.py) and `--check` tries."""
+
+    mini_serial: str = "SIM-MINI-001"  # the Nursery Mini, on the Home sync module
+    mini_label: str = "Nursery"  # its name, the label in blink_care's plug options
+    plug_entity_id: str = "switch.nursery_plug"  # configuration.yaml: sim_plug
+    script_id: str = "power_cycle_nursery"
+
+
+DEMO = Demo()
+
+
 @dataclass
 class HomeAssistantApi:
     """A thin client for the Home Assistant endpoints provisioning and the check need."""
@@ -317,6 +330,40 @@ class HomeAssistantApi:
                 )
                 return True
         return False
+
+    async def mapped_plug(self, label: str) -> str | None:
+        """The switch blink_care's options map to the device labelled `label` (None: none).
+
+        Read from the options flow's plug form, as the UI shows it; the flow is then dropped.
+        """
+        (entry,) = await self.config_entries(DOMAIN)
+        base = "/api/config/config_entries/options/flow"
+        flow = await self._json("POST", base, {"handler": entry["entry_id"]})
+        try:
+            form = await self._json(
+                "POST", f"{base}/{flow['flow_id']}", {"next_step_id": "power_plugs"}
+            )
+            for field_schema in form.get("data_schema", []):
+                if field_schema["name"] == label:
+                    suggested = (field_schema.get("description") or {}).get("suggested_value")
+                    return str(suggested) if suggested else None
+            return None
+        finally:
+            await self._json("DELETE", f"{base}/{flow['flow_id']}")
+
+    async def power_cycle(self, serial: str, off_seconds: int) -> JsonObject:
+        """Run blink_care.power_cycle on the device with this serial; its response."""
+        (devices,) = await self.websocket([{"type": "config/device_registry/list"}])
+        device_id = next(
+            device["id"] for device in devices if [DOMAIN, serial] in device["identifiers"]
+        )
+        result = await self._json(
+            "POST",
+            f"/api/services/{DOMAIN}/power_cycle?return_response",
+            {"device_id": device_id, "off_seconds": off_seconds},
+        )
+        response: JsonObject = result["service_response"]
+        return response
 
     async def states(self) -> list[JsonObject]:
         """Every entity state (REST)."""

@@ -15,9 +15,13 @@ const { chromium } = require('playwright-core');
 const BASE = process.env.HA_URL ?? 'http://127.0.0.1:8123';
 const OUT = process.argv[2] ?? 'docs/screenshots';
 const LOGIN = { username: 'dev', password: 'dev' };
-// The showcase fleet's XT ("Porch"): a battery camera whose batteries are nearly flat, so its
-// device page, its repair and its fix flow all have something to show.
+// The showcase fleet's XT ("Porch"): a battery camera whose batteries are nearly flat after a
+// year of simulated history, so its device page (with its predicted replacement date), its
+// repair and its fix flow all have something to show.
 const BATTERY_CAMERA_SERIAL = 'SIM-CAM-005';
+// The Nursery Mini: mains powered (a Mini reports no Wi-Fi strength, only whether it is online),
+// its plug mapped by the demo, with the "Power-cycle the Nursery Mini" script on its page.
+const MINI_SERIAL = 'SIM-MINI-001';
 const SETTLE_TIMEOUT_MS = Number(process.env.SETTLE_TIMEOUT_S ?? 900) * 1000;
 const LAUNCH_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -37,7 +41,8 @@ async function logIn(page) {
 
 /**
  * Wait until no blink_care device reads "unknown" online: blink_care confirms an offline
- * device only after its grace period (10 minutes on a fresh config dir, at once later).
+ * device only after its grace period (the dev server's simulated year has done that already,
+ * unless it was started with --no-history).
  */
 async function waitForSettledConnectivity(page) {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
@@ -70,19 +75,19 @@ async function capture(page, name, target = page) {
   log(`wrote ${path}`);
 }
 
-async function devicePage(page) {
-  const deviceId = await page.evaluate((serial) => {
+async function devicePage(page, serial, name, waitText, height) {
+  const deviceId = await page.evaluate((wanted) => {
     const hass = document.querySelector('home-assistant').hass;
     return Object.values(hass.devices).find((device) =>
-      device.identifiers.some(([domain, id]) => domain === 'blink_care' && id === serial),
+      device.identifiers.some(([domain, id]) => domain === 'blink_care' && id === wanted),
     )?.id;
-  }, BATTERY_CAMERA_SERIAL);
-  if (!deviceId) throw new Error(`no device with serial ${BATTERY_CAMERA_SERIAL}`);
-  await page.setViewportSize({ width: 1280, height: 1060 });
+  }, serial);
+  if (!deviceId) throw new Error(`no device with serial ${serial}`);
+  await page.setViewportSize({ width: 1280, height });
   await page.goto(`${BASE}/config/devices/device/${deviceId}`);
-  await page.getByText('Battery level').first().waitFor();
+  for (const text of waitText) await page.getByText(text).first().waitFor();
   await settle(page);
-  await capture(page, 'device-battery-camera');
+  await capture(page, name);
   await page.setViewportSize({ width: 1280, height: 860 });
 }
 
@@ -120,7 +125,12 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
   await logIn(page);
   await waitForSettledConnectivity(page);
-  await devicePage(page);
+  await devicePage(
+    page, BATTERY_CAMERA_SERIAL, 'device-battery-camera', ['Battery level', 'Battery replacement due'], 1060,
+  );
+  await devicePage(
+    page, MINI_SERIAL, 'device-mini', ['Online', 'Power-cycle the Nursery Mini'], 960,
+  );
   await repairs(page);
   await dashboard(page);
 } finally {

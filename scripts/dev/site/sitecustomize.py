@@ -19,7 +19,7 @@ SIM_URL_VARIABLE = "BLINK_SIM_URL"
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-def _import_blink_sim() -> None:
+def import_blink_sim() -> None:
     """Import the blink_sim package without putting the repository root on sys.path.
 
     The repository root also holds `custom_components/`; on sys.path it would merge with
@@ -42,7 +42,7 @@ def redirect_to_simulator() -> Callable[[], None] | None:
     if not base_url:
         return None
     if "blink_sim" not in sys.modules:
-        _import_blink_sim()
+        import_blink_sim()
     from blink_sim.redirect import redirect_blinkpy  # noqa: PLC0415 - only when asked for
 
     undo = redirect_blinkpy(base_url)
