@@ -11,6 +11,7 @@ from custom_components.blink_care.engine.catalog import (
     ModelEntry,
     Procedure,
     ProcedureName,
+    StepKind,
     all_models,
     battery_description,
     find_model,
@@ -329,6 +330,23 @@ def test_offline_guide_goes_from_least_to_most_invasive(entry):
     assert labels == expected
     assert "2.4 GHz" in steps[1]
     assert "does not remove the device from your account" in steps[-2]
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_offline_guide_types_its_steps_for_code_to_read(entry):
+    """Repairs offers its smart-plug button at the step typed power_cycle, whatever its words."""
+    kinds = [step.kind for step in entry.procedures[ProcedureName.OFFLINE].typed_steps]
+    assert kinds.count(StepKind.POWER_CYCLE) == 1
+    assert kinds[0] is StepKind.CHECK
+    assert kinds[-1] is StepKind.SUPPORT
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_every_step_has_a_kind_and_the_texts_follow_the_steps(entry, procedure):
+    assert all(isinstance(step.kind, StepKind) for step in procedure.typed_steps)
+    assert procedure.steps == tuple(step.text for step in procedure.typed_steps)
+    if procedure.name is ProcedureName.POWER_CYCLE:
+        assert StepKind.WAIT in {step.kind for step in procedure.typed_steps}
 
 
 @pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)

@@ -20,6 +20,9 @@ from .catalog_data import (
     UNKNOWN_CODE,
     ModelText,
     ProcedureText,
+    Quote,
+    StepKind,
+    StepText,
 )
 
 __all__ = [
@@ -27,6 +30,9 @@ __all__ = [
     "ModelEntry",
     "Procedure",
     "ProcedureName",
+    "Quote",
+    "Step",
+    "StepKind",
     "all_models",
     "battery_description",
     "find_model",
@@ -49,12 +55,24 @@ class ProcedureName(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One step as the user sees it, its kind, and the source sentences it paraphrases."""
+
+    text: str
+    kind: StepKind
+    # Short quotes of the source text this step is written from; never shown to users.
+    quotes: tuple[Quote, ...] = ()
+    # True when the step is the catalog's own wording, not taken from any source.
+    own_wording: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Procedure:
     """Ordered steps for one task on one model, with where they come from."""
 
     name: ProcedureName
     title: str
-    steps: tuple[str, ...]
+    typed_steps: tuple[Step, ...]
     tools: tuple[str, ...]
     warnings: tuple[str, ...]
     estimated_minutes: int
@@ -65,6 +83,11 @@ class Procedure:
     notes: tuple[str, ...]
     # How long a power cycle keeps the device off; None for every other procedure.
     off_seconds: int | None = None
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps' sentences, in order, as the user reads them."""
+        return tuple(step.text for step in self.typed_steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +108,21 @@ class ModelEntry:
     generic: bool = False
 
 
+def _step(text: StepText) -> Step:
+    return Step(
+        text=text["text"],
+        kind=text["kind"],
+        quotes=text["quotes"],
+        own_wording=text["own_wording"],
+    )
+
+
 def _procedure(name: str, text: ProcedureText, model_notes: tuple[str, ...]) -> Procedure:
     """Freeze one procedure; a misspelt name in the data fails here, at import."""
     return Procedure(
         name=ProcedureName(name),
         title=text["title"],
-        steps=text["steps"],
+        typed_steps=tuple(_step(step) for step in text["steps"]),
         tools=text["tools"],
         warnings=text["warnings"],
         estimated_minutes=text["minutes"],

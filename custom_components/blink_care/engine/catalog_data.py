@@ -10,7 +10,8 @@ official only when its steps follow Blink's own support text. Where sources disa
 that says so starts with ``Contradiction <letter>:``, the letter of the list in that file.
 """
 
-from typing import Literal, NotRequired, TypedDict
+from enum import StrEnum
+from typing import Literal, NamedTuple, NotRequired, TypedDict
 
 from custom_components.blink_care.client.models import DeviceKind, PowerSource
 
@@ -35,11 +36,57 @@ _URL_SYNC_MODULE_XR_FAQ = "https://support.blinkforhome.com/en_GB/f-a-q/sync-mod
 # --- Shapes ---------------------------------------------------------------------------------
 
 
+class StepKind(StrEnum):
+    """What a step asks of the user, so code never has to read the English text to know."""
+
+    ACTION = "action"  # do something by hand or in the app
+    CHECK = "check"  # look at something and act on what you find
+    WAIT = "wait"  # leave the device alone for a while
+    POWER_CYCLE = "power_cycle"  # cut the device's power and restore it (a smart plug can)
+    INFO = "info"  # context to read; nothing to do
+    SUPPORT = "support"  # contact Blink
+
+
+class Quote(NamedTuple):
+    """A sentence a step paraphrases, with the source it comes from (never shown to users)."""
+
+    source: str
+    text: str
+
+
+class StepText(TypedDict):
+    """One step: the sentence shown, its kind, and what it paraphrases."""
+
+    text: str
+    kind: StepKind
+    quotes: tuple[Quote, ...]
+    # True when the step is this catalog's own wording rather than a source's.
+    own_wording: bool
+
+
+# Builders accept a bare sentence for a plain action with no source of its own.
+type StepLike = str | StepText
+
+
+def _step(
+    text: str,
+    kind: StepKind = StepKind.ACTION,
+    *quotes: Quote,
+    own_wording: bool = False,
+) -> StepText:
+    """A step with its kind and the source sentences it paraphrases."""
+    return {"text": text, "kind": kind, "quotes": quotes, "own_wording": own_wording}
+
+
+def _as_step(step: StepLike) -> StepText:
+    return _step(step) if isinstance(step, str) else step
+
+
 class ProcedureText(TypedDict):
     """One procedure before ``catalog`` binds it to its name."""
 
     title: str
-    steps: tuple[str, ...]
+    steps: tuple[StepText, ...]
     tools: tuple[str, ...]
     warnings: tuple[str, ...]
     minutes: int
@@ -75,7 +122,7 @@ type _SyncLink = Literal["required", "optional", "self"]
 
 def _procedure(
     title: str,
-    steps: tuple[str, ...],
+    steps: tuple[StepLike, ...],
     *,
     minutes: int,
     source_url: str,
@@ -87,7 +134,7 @@ def _procedure(
     """Spell out a procedure with empty defaults, so each call names only what it has."""
     return {
         "title": title,
-        "steps": steps,
+        "steps": tuple(_as_step(step) for step in steps),
         "tools": tools,
         "warnings": warnings,
         "minutes": minutes,
@@ -262,8 +309,8 @@ _C_RED_MEANING = (
 class _Cover(TypedDict):
     """How one family's back cover comes off and goes back on."""
 
-    open_steps: tuple[str, ...]
-    close_steps: tuple[str, ...]
+    open_steps: tuple[StepLike, ...]
+    close_steps: tuple[StepLike, ...]
     tools: tuple[str, ...]
     source_url: str
     notes: tuple[str, ...]
@@ -454,7 +501,7 @@ def _battery_change(
 
 
 def _power_cycle(
-    steps: tuple[str, ...],
+    steps: tuple[StepLike, ...],
     *,
     off_seconds: int,
     minutes: int,
@@ -486,26 +533,26 @@ _RECONNECT_STEP = (
 
 def _battery_power_cycle_steps(
     cover: _Cover, off_seconds: int, *, may_use_usb: bool
-) -> tuple[str, ...]:
+) -> tuple[StepLike, ...]:
     """Batteries out, wait, batteries back: how every battery device is restarted."""
     usb = " If it also runs from a USB cable, unplug that too." if may_use_usb else ""
     return (
         *cover["open_steps"],
         f"Take both batteries out.{usb}",
-        f"Leave it without power for {off_seconds} seconds.",
+        _step(f"Leave it without power for {off_seconds} seconds.", StepKind.WAIT),
         "Put the batteries back in.",
         *cover["close_steps"],
-        _RECONNECT_STEP,
+        _step(_RECONNECT_STEP, StepKind.WAIT),
     )
 
 
-def _plug_power_cycle_steps(unplug: str, replug: str) -> tuple[str, ...]:
+def _plug_power_cycle_steps(unplug: str, replug: str) -> tuple[StepLike, ...]:
     """Cut the supply, wait, restore it: how every mains device is restarted."""
     return (
         unplug,
-        f"Wait {DEFAULT_OFF_SECONDS} seconds.",
+        _step(f"Wait {DEFAULT_OFF_SECONDS} seconds.", StepKind.WAIT),
         replug,
-        _RECONNECT_STEP,
+        _step(_RECONNECT_STEP, StepKind.WAIT),
     )
 
 
@@ -515,7 +562,7 @@ _SYNC_MODULE_REFRESH = (
 )
 
 
-def _sync_module_step(sync: _SyncLink, lead: str) -> tuple[str, ...]:
+def _sync_module_step(sync: _SyncLink, lead: str) -> tuple[StepLike, ...]:
     """The Sync Module restart, worded for how the device depends on it (none for a module)."""
     if sync == "self":
         return ()
@@ -621,7 +668,7 @@ _READD_STEP = (
 
 
 def _button_factory_reset(
-    steps: tuple[str, ...],
+    steps: tuple[StepLike, ...],
     *,
     noun: str,
     source_url: str,
@@ -719,12 +766,13 @@ def _offline(
     return _procedure(
         _TITLE_OFFLINE,
         (
-            power_check,
-            _wifi_step(sync),
+            _step(power_check, StepKind.CHECK),
+            _step(_wifi_step(sync), StepKind.CHECK),
             _ROUTER_STEP,
-            (
+            _step(
                 f"Power cycle: cut the device's power for {off_seconds} seconds, then restore it "
-                f"(see '{_TITLE_POWER_CYCLE}'); settings and account registration are kept."
+                f"(see '{_TITLE_POWER_CYCLE}'); settings and account registration are kept.",
+                StepKind.POWER_CYCLE,
             ),
             *_sync_module_step(sync, "Sync Module: "),
             (
@@ -732,7 +780,7 @@ def _offline(
                 "and settings, so it has to be set up again in the app; it does not remove the "
                 "device from your account."
             ),
-            _SUPPORT_STEP,
+            _step(_SUPPORT_STEP, StepKind.SUPPORT),
         ),
         minutes=30,
         source_url=source_url,
