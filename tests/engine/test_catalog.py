@@ -324,12 +324,34 @@ def test_offline_guide_goes_from_least_to_most_invasive(entry):
         "Router",
         "Power cycle",
         *(["Sync Module"] if entry.kind is not DeviceKind.SYNC_MODULE else []),
-        "Factory reset (last resort)",
+        _last_resort_label(entry),
         "Blink support",
     ]
     assert labels == expected
     assert "2.4 GHz" in steps[1]
-    assert "does not remove the device from your account" in steps[-2]
+
+
+def _has_documented_reset_button(entry: ModelEntry) -> bool:
+    """Battery cameras behind a Sync Module have no reset button any source agrees on."""
+    return not (entry.kind is DeviceKind.CAMERA and entry.power is PowerSource.BATTERY)
+
+
+def _last_resort_label(entry: ModelEntry) -> str:
+    if _has_documented_reset_button(entry):
+        return "Factory reset (last resort)"
+    return "Delete and add again (last resort)"
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_offline_last_resort_is_honest_about_the_account(entry):
+    """E1: deleting a device does remove it; only a button reset leaves the account alone."""
+    last_resort = entry.procedures[ProcedureName.OFFLINE].steps[-2]
+    kept = "does not remove the device from your account"
+    if _has_documented_reset_button(entry):
+        assert kept in last_resort
+    else:
+        assert kept not in last_resort
+        assert "removes it from your account" in last_resort
 
 
 @pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)

@@ -753,12 +753,30 @@ _WIFI_NOTES = (
 )
 
 
+def _reset_last_resort(how: str) -> str:
+    """The last offline step of a device with a reset button: the reset keeps the account."""
+    return (
+        f"Factory reset (last resort): {how} It erases the device's Wi-Fi details and settings, "
+        "so it has to be set up again in the app; it does not remove the device from your "
+        "account."
+    )
+
+
+# Battery cameras have no reset button any source agrees on: starting over means deleting
+# the camera, which does take it out of the account, and adding it again.
+_READD_LAST_RESORT = (
+    "Delete and add again (last resort): delete the camera in the Blink app, which removes it "
+    "from your account, then add it again with the + button and set it up from the start (see "
+    f"'{_TITLE_FACTORY_RESET}'). Blink documents no reset button for it."
+)
+
+
 def _offline(
     *,
     power_check: str,
     power_cycle: ProcedureText,
     sync: _SyncLink,
-    last_resort: str,
+    last_resort: StepLike,
     source_url: str,
 ) -> ProcedureText:
     """The offline guide, always from the least to the most invasive step."""
@@ -775,11 +793,7 @@ def _offline(
                 StepKind.POWER_CYCLE,
             ),
             *_sync_module_step(sync, "Sync Module: "),
-            (
-                f"Factory reset (last resort): {last_resort} It erases the device's Wi-Fi details "
-                "and settings, so it has to be set up again in the app; it does not remove the "
-                "device from your account."
-            ),
+            last_resort,
             _step(_SUPPORT_STEP, StepKind.SUPPORT),
         ),
         minutes=30,
@@ -883,10 +897,7 @@ def _battery_camera(
             power_check=_BATTERY_CHECK,
             power_cycle=power_cycle,
             sync=sync,
-            last_resort=(
-                "delete the camera in the app and add it again (Blink documents no reset button "
-                f"for it; see '{_TITLE_FACTORY_RESET}')."
-            ),
+            last_resort=_READD_LAST_RESORT,
             source_url=support_url,
         ),
     }
@@ -939,7 +950,7 @@ def _mini() -> dict[str, ProcedureText]:
             power_check=_USB_CHECK,
             power_cycle=power_cycle,
             sync="optional",
-            last_resort=f"see '{_TITLE_FACTORY_RESET}'.",
+            last_resort=_reset_last_resort(f"see '{_TITLE_FACTORY_RESET}'."),
             source_url=BLINK_SUPPORT_HOME,
         ),
     }
@@ -1051,7 +1062,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             power_check=battery_check,
             power_cycle=power_cycle,
             sync="optional",
-            last_resort=f"see '{_TITLE_FACTORY_RESET}'.",
+            last_resort=_reset_last_resort(f"see '{_TITLE_FACTORY_RESET}'."),
             source_url=_URL_DOORBELL_LEDS,
         ),
     }
@@ -1105,7 +1116,7 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
             power_check=power_check,
             power_cycle=power_cycle,
             sync="optional",
-            last_resort=f"see '{_TITLE_FACTORY_RESET}'.",
+            last_resort=_reset_last_resort(f"see '{_TITLE_FACTORY_RESET}'."),
             source_url=BLINK_SUPPORT_HOME,
         ),
     }
@@ -1218,7 +1229,7 @@ def _sync_module(support_url: str) -> dict[str, ProcedureText]:
             ),
             power_cycle=power_cycle,
             sync="self",
-            last_resort=f"reset the module (see '{_TITLE_SYNC_MODULE_RESET}').",
+            last_resort=_reset_last_resort(f"reset the module (see '{_TITLE_SYNC_MODULE_RESET}')."),
             source_url=support_url,
         ),
     }
