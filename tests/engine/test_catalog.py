@@ -469,3 +469,26 @@ def test_contradiction_sits_where_it_matters(letter, code, name):
 @pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
 def test_every_power_cycle_records_the_off_time_disagreement(entry):
     assert "C" in _contradictions(entry.procedures[ProcedureName.POWER_CYCLE])
+
+
+def _sync_modules() -> list[ModelEntry]:
+    return [entry for entry in _every_entry() if entry.kind is DeviceKind.SYNC_MODULE]
+
+
+# Blink's light chart (P6) is written for these two modules only.
+_CHARTED_MODULES = frozenset({"sync_module_1", "sync_module_2"})
+_CHART_MEANINGS = ("means it is online", "means it is starting", "means it is trying")
+
+
+@pytest.mark.parametrize("entry", _sync_modules(), ids=lambda e: e.key)
+def test_sync_module_light_chart_is_official_only_for_the_modules_it_covers(entry):
+    """E2: the chart covers the Sync Module (1st Gen) and 2; elsewhere it is borrowed, said so."""
+    charted = entry.key in _CHARTED_MODULES
+    flashing_red = entry.procedures[ProcedureName.FLASHING_RED]
+    assert flashing_red.official is charted
+    if charted:
+        return
+    assert "Sync Module (1st Gen) and Sync Module 2" in flashing_red.steps[0]
+    for name in (ProcedureName.POWER_CYCLE, ProcedureName.OFFLINE):
+        steps = " ".join(entry.procedures[name].steps)
+        assert not any(meaning in steps for meaning in _CHART_MEANINGS), name

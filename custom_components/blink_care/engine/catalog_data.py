@@ -1122,17 +1122,34 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
     }
 
 
-def _sync_module(support_url: str) -> dict[str, ProcedureText]:
-    """Every Sync Module shares Blink's light chart and the same (third-party) reset."""
+_CHART_SCOPE = (
+    "Blink's light chart is written for the Sync Module (1st Gen) and Sync Module 2 only."
+)
+_UNCHARTED_LIGHTS_STEP = (
+    "Blink has published no light chart for this module. The meanings below are those of its "
+    "chart for the Sync Module (1st Gen) and Sync Module 2; this module may use other lights."
+)
+
+
+def _sync_module(support_url: str, *, charted: bool) -> dict[str, ProcedureText]:
+    """Every Sync Module: the same (third-party) reset; Blink's light chart where it applies.
+
+    ``charted`` is True only for the modules Blink's light chart is written for; the others get
+    the chart's meanings as a borrowed reading, never as fact.
+    """
     cameras_wait = (
         "Every camera attached to this module stops reporting until the module is back online.",
     )
+    replug = "Plug it back in (or switch the smart plug on)."
+    if charted:
+        replug += (
+            " Solid blue means it is starting; solid blue with solid green means it is online."
+        )
     power_cycle = _power_cycle(
         (
             *_plug_power_cycle_steps(
                 "Unplug the Sync Module's power adapter (or switch off the smart plug it is on).",
-                "Plug it back in (or switch the smart plug on). Solid blue means it is starting; "
-                "solid blue with solid green means it is online.",
+                replug,
             ),
             "The attached cameras reconnect by themselves.",
         ),
@@ -1140,10 +1157,19 @@ def _sync_module(support_url: str) -> dict[str, ProcedureText]:
         minutes=2,
         source_url=_URL_SYNC_MODULE_LEDS,
         official=False,
-        notes=(_C_OFF_TIME, "The light meanings are Blink's; the off time is not."),
+        notes=(
+            _C_OFF_TIME,
+            "The light meanings are Blink's; the off time is not." if charted else _CHART_SCOPE,
+        ),
         tools=(_TOOL_SMART_PLUG,),
         warnings=cameras_wait,
     )
+    power_check = "Power supply: check the module's adapter and cable."
+    if charted:
+        power_check += (
+            " Its lights say the rest: solid blue with blinking green means it is trying to "
+            "reconnect, solid red that it cannot reach the network."
+        )
     return {
         "power_cycle": power_cycle,
         "soft_reset": _soft_reset(power_cycle, "self"),
@@ -1165,6 +1191,8 @@ def _sync_module(support_url: str) -> dict[str, ProcedureText]:
                 (
                     "Let go. The module restarts; blinking blue with solid green means it is "
                     "waiting to be set up (Blink's light chart)."
+                    if charted
+                    else "Let go. The module restarts and waits to be set up."
                 ),
                 (
                     "In the Blink app, delete the old Sync Module from its system, then add it "
@@ -1189,6 +1217,7 @@ def _sync_module(support_url: str) -> dict[str, ProcedureText]:
         "flashing_red": _procedure(
             _TITLE_FLASHING_RED,
             (
+                *(() if charted else (_step(_UNCHARTED_LIGHTS_STEP, StepKind.INFO),)),
                 (
                     "The lights are on top of the module. Blink documents a solid red light, not a "
                     "flashing one: it means the module cannot join the network, often because the "
@@ -1211,7 +1240,7 @@ def _sync_module(support_url: str) -> dict[str, ProcedureText]:
             ),
             minutes=10,
             source_url=_URL_SYNC_MODULE_LEDS,
-            official=True,
+            official=charted,
             tools=(_TOOL_PHONE,),
             notes=(
                 (
@@ -1222,11 +1251,7 @@ def _sync_module(support_url: str) -> dict[str, ProcedureText]:
             ),
         ),
         "offline": _offline(
-            power_check=(
-                "Power supply: check the module's adapter and cable. Its lights say the rest: "
-                "solid blue with blinking green means it is trying to reconnect, solid red that "
-                "it cannot reach the network."
-            ),
+            power_check=power_check,
             power_cycle=power_cycle,
             sync="self",
             last_resort=_reset_last_resort(f"reset the module (see '{_TITLE_SYNC_MODULE_RESET}')."),
@@ -1555,7 +1580,7 @@ MODELS: tuple[ModelText, ...] = (
         DeviceKind.SYNC_MODULE,
         aliases=("Sync Module",),
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(_URL_SYNC_MODULE_LEDS),
+        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True),
     ),
     _mains_model(
         "sync_module_2",
@@ -1563,7 +1588,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module 2",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(_URL_SYNC_MODULE_LEDS),
+        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True),
         model_notes=(
             (
                 "Reports type 'sm2' with subtype 'vinnie'. The subtype 'billy' is rarer: one "
@@ -1578,7 +1603,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module XR",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_XR_FAQ,
-        procedures=_sync_module(_URL_SYNC_MODULE_XR_FAQ),
+        procedures=_sync_module(_URL_SYNC_MODULE_XR_FAQ, charted=False),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1592,7 +1617,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module Core",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(BLINK_SUPPORT_HOME),
+        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1662,7 +1687,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         "Blink Sync Module ({code})",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(BLINK_SUPPORT_HOME),
+        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False),
         model_notes=(_GENERIC_NOTE,),
     ),
 }
