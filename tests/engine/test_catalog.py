@@ -492,3 +492,14 @@ def test_sync_module_light_chart_is_official_only_for_the_modules_it_covers(entr
     for name in (ProcedureName.POWER_CYCLE, ProcedureName.OFFLINE):
         steps = " ".join(entry.procedures[name].steps)
         assert not any(meaning in steps for meaning in _CHART_MEANINGS), name
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_mains_devices_are_never_told_about_low_batteries(entry):
+    """E3: a Mini or a wired floodlight has no batteries to blink about."""
+    if entry.power is not PowerSource.MAINS:
+        return
+    for procedure in entry.procedures.values():
+        text = " ".join(procedure.steps).casefold()
+        assert "low batteries" not in text, procedure.name
+        assert "five red blinks" not in text, procedure.name

@@ -822,16 +822,25 @@ _USB_CHECK = (
 
 
 def _flashing_red(
-    *, power_check: str, sync: _SyncLink, source_url: str, notes: tuple[str, ...] = ()
+    *,
+    power_check: str,
+    sync: _SyncLink,
+    source_url: str,
+    batteries: bool,
+    notes: tuple[str, ...] = (),
 ) -> ProcedureText:
-    """Third-party reading of a red light on cameras; Blink has no chart for them."""
+    """Third-party reading of a red light on cameras; Blink has no chart for them.
+
+    The low-battery reading is offered only to devices that have batteries.
+    """
+    low_batteries = " Five red blinks in a row are read as low batteries." if batteries else ""
     return _procedure(
         _TITLE_FLASHING_RED,
         (
-            (
+            _step(
                 "A flashing red light usually means the device cannot hold its connection. It also "
-                "shows during setup and, on some models, when motion is detected; five red blinks "
-                "in a row are read as low batteries."
+                "shows during setup and, on some models, when motion is detected." + low_batteries,
+                StepKind.INFO,
             ),
             power_check,
             _wifi_step(sync),
@@ -891,7 +900,7 @@ def _battery_camera(
         "factory_reset": _camera_factory_reset(cover, button_hint, notes=reset_notes),
         "remove_from_account": _remove_from_account("camera"),
         "flashing_red": _flashing_red(
-            power_check=_BATTERY_CHECK, sync=sync, source_url=support_url
+            power_check=_BATTERY_CHECK, sync=sync, source_url=support_url, batteries=True
         ),
         "offline": _offline(
             power_check=_BATTERY_CHECK,
@@ -944,7 +953,10 @@ def _mini() -> dict[str, ProcedureText]:
         ),
         "remove_from_account": _remove_from_account("camera"),
         "flashing_red": _flashing_red(
-            power_check=_USB_CHECK, sync="optional", source_url=BLINK_SUPPORT_HOME
+            power_check=_USB_CHECK,
+            sync="optional",
+            source_url=BLINK_SUPPORT_HOME,
+            batteries=False,
         ),
         "offline": _offline(
             power_check=_USB_CHECK,
@@ -1110,7 +1122,10 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
         ),
         "remove_from_account": _remove_from_account("floodlight"),
         "flashing_red": _flashing_red(
-            power_check=power_check, sync="optional", source_url=BLINK_SUPPORT_HOME
+            power_check=power_check,
+            sync="optional",
+            source_url=BLINK_SUPPORT_HOME,
+            batteries=False,
         ),
         "offline": _offline(
             power_check=power_check,
