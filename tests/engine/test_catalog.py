@@ -503,3 +503,45 @@ def test_mains_devices_are_never_told_about_low_batteries(entry):
         text = " ".join(procedure.steps).casefold()
         assert "low batteries" not in text, procedure.name
         assert "five red blinks" not in text, procedure.name
+
+
+# Models no Blink page describes; their steps are another model's (blink-models.md §1, §2.2, §2.9).
+_UNCONFIRMED = {"sonoran": "Outdoor 4", "tulip": "Video Doorbell", "orchid": "Video Doorbell"}
+
+
+@pytest.mark.parametrize(("code", "lender"), _UNCONFIRMED.items())
+def test_unconfirmed_models_show_borrowed_facts_as_unconfirmed(code, lender):
+    """E4: battery type, key, case and lights of another model are never stated as this one's."""
+    entry = model_for(code)
+    assert "unconfirmed" in (battery_description(entry) or "")
+    for procedure in entry.procedures.values():
+        text = " ".join((*procedure.steps, *procedure.notes))
+        assert not procedure.official, procedure.name
+        assert "this doorbell means pairing mode" not in text.casefold()
+        assert "16 V" not in text
+        if procedure.borrowed_from is not None:
+            assert procedure.borrowed_from == lender
+            assert lender in procedure.steps[0]
+    assert {name for name, p in entry.procedures.items() if p.borrowed_from} >= {
+        ProcedureName.OPEN_COVER,
+        ProcedureName.BATTERY_CHANGE,
+        ProcedureName.FACTORY_RESET,
+        ProcedureName.FLASHING_RED,
+    }
+    change = " ".join(entry.procedures[ProcedureName.BATTERY_CHANGE].steps)
+    assert "unconfirmed" in change
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_a_borrowed_procedure_is_never_official_and_names_its_lender(entry, procedure):
+    if procedure.borrowed_from is None:
+        return
+    assert not procedure.official
+    assert procedure.typed_steps[0].kind is StepKind.INFO
+    assert f"the {procedure.borrowed_from}'s" in procedure.steps[0]
+    assert find_model(procedure.borrowed_from) is not None
+
+
+@pytest.mark.parametrize("code", ["sedona", "catalina", "xt", "white", "lotus"])
+def test_documented_models_state_their_battery_type(code):
+    assert "unconfirmed" not in (battery_description(model_for(code)) or "")

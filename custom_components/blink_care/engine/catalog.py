@@ -83,6 +83,8 @@ class Procedure:
     notes: tuple[str, ...]
     # How long a power cycle keeps the device off; None for every other procedure.
     off_seconds: int | None = None
+    # The model whose steps these are, when Blink publishes none for this one.
+    borrowed_from: str | None = None
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -106,6 +108,8 @@ class ModelEntry:
     support_url: str
     procedures: Mapping[ProcedureName, Procedure]
     generic: bool = False
+    # False when no source gives this model's cells: battery_type is assumed, not known.
+    battery_confirmed: bool = True
 
 
 def _step(text: StepText) -> Step:
@@ -130,6 +134,7 @@ def _procedure(name: str, text: ProcedureText, model_notes: tuple[str, ...]) -> 
         official=text["official"],
         notes=(*text["notes"], *model_notes),
         off_seconds=text.get("off_seconds"),
+        borrowed_from=text.get("borrowed_from"),
     )
 
 
@@ -155,6 +160,7 @@ def _entry(text: ModelText, *, generic: bool = False) -> ModelEntry:
         support_url=text["support_url"],
         procedures=MappingProxyType(procedures),
         generic=generic,
+        battery_confirmed=text["battery_confirmed"],
     )
 
 
@@ -204,8 +210,12 @@ def all_models() -> tuple[ModelEntry, ...]:
 
 
 def battery_description(entry: ModelEntry) -> str | None:
-    """How many cells of which type, for a sentence or a sensor attribute; None without cells."""
+    """How many cells of which type, for a sentence or a sensor attribute; None without cells.
+
+    Cells assumed from other models are said to be unconfirmed, never stated as fact.
+    """
     if entry.battery_count == 0 or entry.battery_type is None:
         return None
     # A real multiplication sign reads better than an "x" in the UI.
-    return f"{entry.battery_count} × {entry.battery_type}"  # noqa: RUF001
+    cells = f"{entry.battery_count} × {entry.battery_type}"  # noqa: RUF001
+    return cells if entry.battery_confirmed else f"{cells} (unconfirmed for this model)"

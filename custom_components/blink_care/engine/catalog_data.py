@@ -94,6 +94,8 @@ class ProcedureText(TypedDict):
     official: bool
     notes: tuple[str, ...]
     off_seconds: NotRequired[int]  # power cycles only
+    # The model whose steps these are, when Blink publishes none for this one.
+    borrowed_from: NotRequired[str]
 
 
 class ModelText(TypedDict):
@@ -109,6 +111,8 @@ class ModelText(TypedDict):
     power: PowerSource
     battery_count: int
     battery_type: str | None
+    # False when no source gives this model's cells and battery_type is another model's.
+    battery_confirmed: bool
     battery_life_claim: str | None
     support_url: str
     # Facts about the model itself; catalog appends them to the notes of every procedure.
@@ -175,6 +179,15 @@ _TOOL_SMART_PLUG = "Optional: a smart plug, so Home Assistant can do it for you"
 _INSERT_CELLS_STEP = (
     "Take out both old batteries and put in two new AA 1.5 V lithium non-rechargeable ones, "
     "each turned to match the + and - marks in the compartment."
+)
+_TOOL_CELLS_UNCONFIRMED = (
+    "2 new batteries: AA 1.5 V lithium (non-rechargeable) on the Blink models that are "
+    "documented, unconfirmed for this one"
+)
+_INSERT_CELLS_UNCONFIRMED_STEP = (
+    "Take out the old batteries and put in new ones of the same size, each turned to match the "
+    "+ and - marks in the compartment. Blink's documented models take two AA 1.5 V lithium "
+    "non-rechargeable batteries; for this model that is unconfirmed, so check what came out."
 )
 
 _DOORBELL_SHOCK_WARNING = (
@@ -487,14 +500,19 @@ def _battery_change(
     warnings: tuple[str, ...] = (),
     notes: tuple[str, ...] = (),
 ) -> ProcedureText:
-    """Open, swap both cells, close: the same three stages on every battery device."""
+    """Open, swap both cells, close: the same three stages on every battery device.
+
+    Where Blink's text is not for this model (``official`` False) the cell type is another
+    model's, so it is given as unconfirmed.
+    """
+    insert = _INSERT_CELLS_STEP if official else _INSERT_CELLS_UNCONFIRMED_STEP
     return _procedure(
         _TITLE_BATTERY_CHANGE,
-        (*cover["open_steps"], _INSERT_CELLS_STEP, *cover["close_steps"]),
+        (*cover["open_steps"], insert, *cover["close_steps"]),
         minutes=5,
         source_url=cover["source_url"],
         official=official,
-        tools=(*cover["tools"], _TOOL_CELLS),
+        tools=(*cover["tools"], _TOOL_CELLS if official else _TOOL_CELLS_UNCONFIRMED),
         warnings=warnings,
         notes=(*cover["notes"], *notes, claim_note, _C_CHEMISTRY, _C_CELL_COUNT, _C_BATTERY_LIFE),
     )
@@ -968,6 +986,13 @@ def _mini() -> dict[str, ProcedureText]:
     }
 
 
+_DOORBELL_POWER_NOTE = (
+    "The batteries are always the doorbell's main power, even when it is wired; the chime "
+    "wiring only needs to supply at least 16 V AC for Blink's power check to pass. Adding the "
+    "doorbell to a Sync Module makes the batteries last much longer."
+)
+
+
 def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
     """The Video Doorbell family; ``official`` when Blink's doorbell text is for this model.
 
@@ -1001,7 +1026,12 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
         "Batteries: the two AA lithium batteries power the doorbell even when it is wired. If "
         "the app reports them low, or you are not sure, fit new ones (see '"
         f"{_TITLE_BATTERY_CHANGE}')."
+        if official
+        else "Batteries: if the app reports them low, or you are not sure, fit new ones (see '"
+        f"{_TITLE_BATTERY_CHANGE}')."
     )
+    # Blink's light chart is the Video Doorbell's; another doorbell only borrows its reading.
+    chart = "On this doorbell" if official else "On the Video Doorbell, Blink's chart says"
     return {
         "open_cover": _open_cover(cover, official=official, warnings=shock),
         "battery_change": _battery_change(
@@ -1009,14 +1039,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             official=official,
             claim_note="Blink states no battery life for the doorbell.",
             warnings=shock,
-            notes=(
-                (
-                    "The batteries are always the doorbell's main power, even when it is wired; "
-                    "the chime wiring only needs to supply at least 16 V AC for Blink's power "
-                    "check to pass. Adding the doorbell to a Sync Module makes the batteries last "
-                    "much longer."
-                ),
-            ),
+            notes=(_DOORBELL_POWER_NOTE,) if official else (),
         ),
         "power_cycle": power_cycle,
         "soft_reset": _soft_reset(power_cycle, "optional"),
@@ -1034,6 +1057,9 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
                 (
                     "Blinking red means the doorbell is in pairing mode, ready to be set up "
                     "(Blink's light chart)."
+                    if official
+                    else "On the Video Doorbell, Blink's light chart reads blinking red as "
+                    "pairing mode, ready to be set up."
                 ),
                 *_DOORBELL_CLOSE_STEPS,
             ),
@@ -1048,18 +1074,20 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             _TITLE_FLASHING_RED,
             (
                 (
-                    "Blinking red on this doorbell means pairing mode: it is waiting to be set up. "
-                    "Finish adding it in the Blink app (+ button, then scan the code inside the "
-                    "case)."
+                    f"{chart} blinking red means pairing mode: it is waiting to be set up. Finish "
+                    "adding it in the Blink app (+ button, then scan the code inside the case)."
                 ),
-                "Solid red means the setup failed: try it again, and consider fresh batteries.",
+                (
+                    f"{chart} solid red means the setup failed: try it again, and consider fresh "
+                    "batteries."
+                ),
                 (
                     f"If the red light does not flash when it should, take the batteries out for "
                     f"{off_seconds} seconds and put them back (see '{_TITLE_POWER_CYCLE}')."
                 ),
                 (
-                    "Other lights: blinking blue means the button was pressed; no light means it "
-                    "is set up and online."
+                    f"{chart} blinking blue means the button was pressed, and no light that it is "
+                    "set up and online."
                 ),
                 _SUPPORT_STEP,
             ),
@@ -1306,8 +1334,13 @@ def _battery_model(
     aliases: tuple[str, ...] = (),
     model_notes: tuple[str, ...] = (),
     kind: DeviceKind = DeviceKind.CAMERA,
+    battery_confirmed: bool = True,
 ) -> ModelText:
-    """A model powered by two AA cells (every battery camera and doorbell)."""
+    """A model powered by two AA cells (every battery camera and doorbell).
+
+    ``battery_confirmed`` is False where no source gives the cells and they are assumed from
+    Blink's other models.
+    """
     return {
         "key": key,
         "codes": codes,
@@ -1317,6 +1350,7 @@ def _battery_model(
         "power": PowerSource.BATTERY,
         "battery_count": _BATTERY_COUNT,
         "battery_type": BATTERY_TYPE,
+        "battery_confirmed": battery_confirmed,
         "battery_life_claim": claim,
         "support_url": support_url,
         "model_notes": model_notes,
@@ -1345,6 +1379,7 @@ def _mains_model(
         "power": PowerSource.MAINS,
         "battery_count": 0,
         "battery_type": None,
+        "battery_confirmed": True,
         "battery_life_claim": None,
         "support_url": support_url,
         "model_notes": model_notes,
@@ -1394,6 +1429,33 @@ def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
     )
 
 
+# Guides that are the same on every model (app steps, the general offline order).
+_GENERAL_PROCEDURES = frozenset({"remove_from_account", "offline"})
+
+
+def _borrowed(procedures: dict[str, ProcedureText], lender: str) -> dict[str, ProcedureText]:
+    """Another model's steps for a model Blink documents nowhere: never official, and said so.
+
+    The user reads which model the steps come from in the first step, not only in a note.
+    """
+    intro = _step(
+        f"Blink publishes no steps for this model. These are the {lender}'s, which may not "
+        "match it exactly.",
+        StepKind.INFO,
+    )
+    lent: dict[str, ProcedureText] = {}
+    for name, procedure in procedures.items():
+        if name in _GENERAL_PROCEDURES:
+            lent[name] = procedure
+            continue
+        copy = procedure.copy()
+        copy["steps"] = (intro, *procedure["steps"])
+        copy["official"] = False
+        copy["borrowed_from"] = lender
+        lent[name] = copy
+    return lent
+
+
 _BORROWED_DOORBELL_NOTE = (
     "Blink publishes nothing for this doorbell. The steps are the Video Doorbell (1st gen)'s and "
     "may not match it exactly; Blink's figures (such as the 5-second restart) are not applied."
@@ -1415,7 +1477,8 @@ MODELS: tuple[ModelText, ...] = (
         aliases=("Outdoor 4 (2K+)",),
         claim=None,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_outdoor4_procedures(official=False, sync="optional"),
+        procedures=_borrowed(_outdoor4_procedures(official=False, sync="optional"), "Outdoor 4"),
+        battery_confirmed=False,
         model_notes=(
             (
                 "The Blink app knows this code, and one developer who owns the camera calls it "
@@ -1508,7 +1571,7 @@ MODELS: tuple[ModelText, ...] = (
         "Mini 2",
         DeviceKind.MINI,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_mini(),
+        procedures=_borrowed(_mini(), "Mini"),
         model_notes=(
             (
                 "The Blink app counts this code among the Minis (Mini 2); one pending blinkpy "
@@ -1523,7 +1586,7 @@ MODELS: tuple[ModelText, ...] = (
         "Mini 2K+",
         DeviceKind.MINI,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_mini(),
+        procedures=_borrowed(_mini(), "Mini"),
         model_notes=(
             "No source describes this model's power, reset or lights; the steps are the Mini's.",
         ),
@@ -1550,7 +1613,8 @@ MODELS: tuple[ModelText, ...] = (
         kind=DeviceKind.DOORBELL,
         claim=None,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_doorbell(official=False),
+        procedures=_borrowed(_doorbell(official=False), "Video Doorbell"),
+        battery_confirmed=False,
         model_notes=(
             (
                 "The Blink app treats this code as a doorbell; its marketed name comes from one "
@@ -1566,7 +1630,8 @@ MODELS: tuple[ModelText, ...] = (
         kind=DeviceKind.DOORBELL,
         claim=None,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_doorbell(official=False),
+        procedures=_borrowed(_doorbell(official=False), "Video Doorbell"),
+        battery_confirmed=False,
         model_notes=(
             "The name comes from one user report and is unconfirmed.",
             _BORROWED_DOORBELL_NOTE,
@@ -1667,6 +1732,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
             claim_note="Blink claims up to two years for its recent battery cameras.",
         ),
         model_notes=(_GENERIC_NOTE,),
+        battery_confirmed=False,
     ),
     DeviceKind.MINI: _mains_model(
         "generic_mini",
@@ -1674,7 +1740,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         "Blink Mini ({code})",
         DeviceKind.MINI,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_mini(),
+        procedures=_borrowed(_mini(), "Mini"),
         model_notes=(_GENERIC_NOTE,),
     ),
     DeviceKind.DOORBELL: _battery_model(
@@ -1684,7 +1750,8 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         kind=DeviceKind.DOORBELL,
         claim=None,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_doorbell(official=False),
+        procedures=_borrowed(_doorbell(official=False), "Video Doorbell"),
+        battery_confirmed=False,
         model_notes=(_GENERIC_NOTE, _BORROWED_DOORBELL_NOTE),
     ),
     DeviceKind.FLOODLIGHT: _mains_model(
