@@ -545,3 +545,37 @@ def test_a_borrowed_procedure_is_never_official_and_names_its_lender(entry, proc
 @pytest.mark.parametrize("code", ["sedona", "catalina", "xt", "white", "lotus"])
 def test_documented_models_state_their_battery_type(code):
     assert "unconfirmed" not in (battery_description(model_for(code)) or "")
+
+
+def test_doorbell_reset_button_is_where_blink_puts_it():
+    """E5: Blink says the case holds the QR code, the button and a diagram; not 'next to' one."""
+    steps = " ".join(model_for("lotus").procedures[ProcedureName.FACTORY_RESET].steps)
+    assert "inside the battery case" in steps
+    assert "next to the QR" not in steps
+
+
+@pytest.mark.parametrize("code", ["xt", "xt2"])
+def test_xt_cover_is_pulled_up_and_no_latch_is_invented(code):
+    """E6: Blink says pull the cover up with your thumb; no source mentions a latching switch."""
+    for name in (ProcedureName.OPEN_COVER, ProcedureName.BATTERY_CHANGE):
+        steps = " ".join(model_for(code).procedures[name].steps)
+        assert "pull the cover up with your thumb" in steps
+        assert "push the cover" not in steps
+        assert "latch" not in steps
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_warnings_never_contradict_the_steps_about_power(entry, procedure):
+    """E7: a reset that needs power cannot also warn you to switch the circuit off first."""
+    steps = " ".join(procedure.steps)
+    if "Leave the" not in steps or ("powered" not in steps and "plugged in" not in steps):
+        return
+    for warning in procedure.warnings:
+        assert "circuit off" not in warning, procedure.name
+
+
+def test_floodlight_reset_does_not_invent_a_pinhole():
+    """E7: no source says the floodlight's button is a pinhole; no paper clip is asked for."""
+    reset = model_for("superior").procedures[ProcedureName.FACTORY_RESET]
+    assert not any("paper clip" in tool for tool in reset.tools)
+    assert "paper clip" not in " ".join(reset.steps)

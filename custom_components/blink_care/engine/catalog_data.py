@@ -263,7 +263,7 @@ _C_DOORBELL_BUTTON = (
     "sliding a release tab without tools, against Blink's key method. Blink's text is followed."
 )
 _C_XT_COVER = (
-    "Contradiction G: Blink says to slide and hold the grey switch while pushing the cover up. "
+    "Contradiction G: Blink says to slide and hold the grey switch while pulling the cover up. "
     "One third-party guide says to press the arrow and slide the cover off after unscrewing the "
     "mounting bracket, others mention a latch or a release button underneath. Blink's text is "
     "followed; no screwdriver is needed."
@@ -388,12 +388,12 @@ _XT_COVER: _Cover = {
             "that way and keep holding it."
         ),
         (
-            "While holding the switch, push the cover upwards with your thumb. The case is "
-            "airtight, so it can take some force."
+            "While holding the switch, pull the cover up with your thumb. The case is airtight, "
+            "so it can take some force."
         ),
         "Lift the cover away.",
     ),
-    "close_steps": ("Fit the cover back on and press it down until the grey switch latches.",),
+    "close_steps": ("Put the cover back in place and press it evenly until it sits firmly.",),
     "tools": (),
     "source_url": _URL_COVER_ALL_MODELS,
     "notes": (
@@ -402,10 +402,7 @@ _XT_COVER: _Cover = {
             "A micro-USB socket sits just below the cover's switch. Running the camera from USB "
             "breaks its weather sealing, so keep the cover shut outdoors."
         ),
-        (
-            "Blink describes opening only; closing by pressing the cover until it latches is "
-            "this catalog's wording."
-        ),
+        "Blink describes opening only; the closing step is this catalog's wording.",
     ),
 }
 
@@ -1047,8 +1044,9 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             (
                 *_DOORBELL_OPEN_STEPS,
                 (
-                    "The reset button is inside the battery case, next to the QR code and serial "
-                    "number label (Blink's description)."
+                    "The reset button is inside the battery case, which also holds the QR code "
+                    "with the serial number and a diagram of which way the batteries go (Blink's "
+                    "description)."
                 ),
                 (
                     "Press and hold it for 10-15 seconds until the light on the front flashes red; "
@@ -1108,6 +1106,12 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
     }
 
 
+_FLOODLIGHT_LIVE_WARNING = (
+    "Mains voltage: the floodlight stays powered for this reset. Touch only the reset button; "
+    "do not open the housing or touch the wiring or the mount, and use a ladder safely."
+)
+
+
 def _wired_floodlight() -> dict[str, ProcedureText]:
     """The hard-wired floodlight: mains power through the house wiring, nothing documented."""
     mains = (_FLOODLIGHT_MAINS_WARNING,)
@@ -1146,7 +1150,9 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
             noun="floodlight",
             source_url=BLINK_SUPPORT_HOME,
             notes=(_UNOFFICIAL_NOTE,),
-            warnings=mains,
+            # No source says the button is a pinhole, so no pin is asked for.
+            tools=(_TOOL_PHONE,),
+            warnings=(_FLOODLIGHT_LIVE_WARNING,),
         ),
         "remove_from_account": _remove_from_account("floodlight"),
         "flashing_red": _flashing_red(
