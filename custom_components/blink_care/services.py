@@ -22,7 +22,7 @@ from .client.models import PowerSource
 from .const import CONF_POWER_PLUGS, DOMAIN
 from .coordinator import BlinkCareCoordinator, DeviceState
 from .data import BlinkCareConfigEntry
-from .engine.catalog import ModelEntry, Procedure, ProcedureName, find_model
+from .engine.catalog import ModelEntry, Procedure, ProcedureName, find_models
 from .power_cycle import DEFAULT_OFF_SECONDS, async_power_cycle
 
 ATTR_DEVICE_ID = "device_id"
@@ -134,14 +134,24 @@ def _model_of_call(call: ServiceCall) -> ModelEntry:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="device_or_model_required"
         )
-    model = find_model(text)
-    if model is None:
+    models = find_models(text)
+    if len(models) > 1:
+        # A word such as "Indoor" fits models whose steps differ: ask rather than guess.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="ambiguous_model",
+            translation_placeholders={
+                "model": text,
+                "candidates": ", ".join(model.name for model in models),
+            },
+        )
+    if not models:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="unknown_model",
             translation_placeholders={"model": text},
         )
-    return model
+    return models[0]
 
 
 async def _procedure_labels(hass: HomeAssistant, names: Iterable[ProcedureName]) -> list[str]:

@@ -15,6 +15,7 @@ from custom_components.blink_care.engine.catalog import (
     all_models,
     battery_description,
     find_model,
+    find_models,
     model_for,
 )
 
@@ -579,3 +580,27 @@ def test_floodlight_reset_does_not_invent_a_pinhole():
     reset = model_for("superior").procedures[ProcedureName.FACTORY_RESET]
     assert not any("paper clip" in tool for tool in reset.tools)
     assert "paper clip" not in " ".join(reset.steps)
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [
+        # Blink's cover page calls the 3rd-gen pair "the Blink Indoor and Outdoor camera", and
+        # also names an "Indoor (gen 1)"; one guide's "Blink Outdoor" covers Outdoor 4 and 3rd Gen.
+        ("Indoor", {"indoor_1", "indoor_3"}),
+        ("Blink Indoor", {"indoor_1", "indoor_3"}),
+        ("Outdoor", {"outdoor_3", "outdoor_4"}),
+        ("sync module", {"sync_module_1", "sync_module_2", "sync_module_xr", "sync_module_core"}),
+        ("Doorbell", {"video_doorbell", "video_doorbell_2", "battery_doorbell_2k_plus"}),
+    ],
+)
+def test_ambiguous_words_return_every_candidate_instead_of_a_guess(query, keys):
+    """E8: 'Indoor' used to give the gen-1 latch steps to owners of a screw-cover camera."""
+    assert find_model(query) is None
+    assert {entry.key for entry in find_models(query)} == keys
+
+
+@pytest.mark.parametrize("entry", all_models(), ids=lambda e: e.key)
+def test_a_models_own_name_and_codes_are_never_ambiguous(entry):
+    for text in (entry.name, entry.key, *entry.codes):
+        assert find_models(text) == (entry,)

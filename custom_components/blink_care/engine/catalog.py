@@ -14,6 +14,7 @@ from types import MappingProxyType
 from custom_components.blink_care.client.models import DeviceKind, PowerSource
 
 from .catalog_data import (
+    AMBIGUOUS_NAMES,
     BLINK_SUPPORT_HOME,
     GENERIC_MODELS,
     MODELS,
@@ -36,6 +37,7 @@ __all__ = [
     "all_models",
     "battery_description",
     "find_model",
+    "find_models",
     "model_for",
 ]
 
@@ -180,6 +182,10 @@ _BY_NAME = {
     for entry, text in zip(_MODELS, MODELS, strict=True)
     for name in (entry.name, entry.key, *text["aliases"])
 }
+_BY_KEY = {entry.key: entry for entry in _MODELS}
+_AMBIGUOUS = {
+    _normalise(word): tuple(_BY_KEY[key] for key in keys) for word, keys in AMBIGUOUS_NAMES.items()
+}
 
 
 def model_for(
@@ -199,9 +205,22 @@ def model_for(
     return replace(fallback, name=fallback.name.format(code=shown_code))
 
 
+def find_models(text: str) -> tuple[ModelEntry, ...]:
+    """Every model the text can mean, so a word used for several models is never guessed.
+
+    One model for a code, key, name or alias; several for a word such as "Indoor"; none for
+    text that fits no model.
+    """
+    found = _BY_CODE.get(text.strip().casefold()) or _BY_NAME.get(_normalise(text))
+    if found is not None:
+        return (found,)
+    return _AMBIGUOUS.get(_normalise(text), ())
+
+
 def find_model(text: str) -> ModelEntry | None:
-    """A real model by product code, key, marketing name or alias, ignoring case."""
-    return _BY_CODE.get(text.strip().casefold()) or _BY_NAME.get(_normalise(text))
+    """The one model the text means, ignoring case; None when it fits none or several."""
+    found = find_models(text)
+    return found[0] if len(found) == 1 else None
 
 
 def all_models() -> tuple[ModelEntry, ...]:

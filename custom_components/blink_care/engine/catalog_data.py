@@ -1522,7 +1522,7 @@ MODELS: tuple[ModelText, ...] = (
         "indoor_1",
         ("white",),
         "Indoor (gen 1)",
-        aliases=("Indoor", "Blink Indoor (original)"),
+        aliases=("Blink Indoor (original)", "Indoor gen 1", "Indoor (1st Gen)"),
         claim="up to one year",
         support_url=_URL_COVER_ALL_MODELS,
         procedures=_battery_camera(
@@ -1664,7 +1664,7 @@ MODELS: tuple[ModelText, ...] = (
         ("sm1",),
         "Sync Module (1st Gen)",
         DeviceKind.SYNC_MODULE,
-        aliases=("Sync Module",),
+        aliases=("Sync Module 1", "Sync Module (gen 1)"),
         support_url=_URL_SYNC_MODULE_LEDS,
         procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True),
     ),
@@ -1713,6 +1713,17 @@ MODELS: tuple[ModelText, ...] = (
         ),
     ),
 )
+
+# Words the sources use for more than one model. Looking one up returns every candidate (by
+# key) instead of a guess: Blink's cover page calls the 3rd-gen pair "the Blink Indoor and
+# Outdoor camera" yet also names an "Indoor (gen 1)"; a third-party guide's "Blink Outdoor"
+# covers the Outdoor 4 and the Outdoor (3rd Gen); "Sync Module" is every module in the guides.
+AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {
+    "Indoor": ("indoor_3", "indoor_1"),
+    "Outdoor": ("outdoor_4", "outdoor_3"),
+    "Sync Module": ("sync_module_2", "sync_module_xr", "sync_module_core", "sync_module_1"),
+    "Doorbell": ("video_doorbell", "video_doorbell_2", "battery_doorbell_2k_plus"),
+}
 
 # --- Fallbacks for product codes the catalog does not know ---------------------------------------
 
