@@ -604,3 +604,15 @@ def test_ambiguous_words_return_every_candidate_instead_of_a_guess(query, keys):
 def test_a_models_own_name_and_codes_are_never_ambiguous(entry):
     for text in (entry.name, entry.key, *entry.codes):
         assert find_models(text) == (entry,)
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in _every_entry() if e.power is PowerSource.BATTERY], ids=lambda e: e.key
+)
+def test_battery_change_warns_about_the_only_cells_blink_allows(entry):
+    """E9: Blink's 'only AA 1.5 V lithium non-rechargeable' is a warning, not buried in a step."""
+    change = entry.procedures[ProcedureName.BATTERY_CHANGE]
+    warning = next(w for w in change.warnings if "non-rechargeable" in w)
+    assert "lithium" in warning
+    assert "rechargeable" in warning.replace("non-rechargeable", "")
+    assert ("unconfirmed" in warning) is not entry.battery_confirmed

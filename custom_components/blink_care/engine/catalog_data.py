@@ -190,6 +190,21 @@ _INSERT_CELLS_UNCONFIRMED_STEP = (
     "non-rechargeable batteries; for this model that is unconfirmed, so check what came out."
 )
 
+# Blink limits its cameras to one cell type while a third-party guide allows rechargeables,
+# so the rule is a warning shown before the steps, not a detail inside one.
+_CELLS_WARNING = (
+    "Use only AA 1.5 V lithium non-rechargeable batteries: Blink says its cameras work with "
+    "nothing else, so no rechargeable, alkaline or lithium-ion cells."
+)
+_DOORBELL_CELLS_WARNING = (
+    "Use only AA lithium non-rechargeable batteries, the type Blink names for this doorbell; "
+    "rechargeable cells are not among them."
+)
+_CELLS_UNCONFIRMED_WARNING = (
+    "Blink says its cameras and doorbell work only with AA 1.5 V lithium non-rechargeable "
+    "batteries, not rechargeable ones; that this model takes the same cells is unconfirmed."
+)
+
 _DOORBELL_SHOCK_WARNING = (
     "Electric shock hazard: when the doorbell is wired, the two metal posts on its back plate "
     "are live. Switch off the doorbell chime's power at the circuit breaker before you take "
@@ -494,6 +509,7 @@ def _battery_change(
     *,
     official: bool,
     claim_note: str,
+    cells_warning: str = _CELLS_WARNING,
     warnings: tuple[str, ...] = (),
     notes: tuple[str, ...] = (),
 ) -> ProcedureText:
@@ -510,7 +526,7 @@ def _battery_change(
         source_url=cover["source_url"],
         official=official,
         tools=(*cover["tools"], _TOOL_CELLS if official else _TOOL_CELLS_UNCONFIRMED),
-        warnings=warnings,
+        warnings=(*warnings, cells_warning if official else _CELLS_UNCONFIRMED_WARNING),
         notes=(*cover["notes"], *notes, claim_note, _C_CHEMISTRY, _C_CELL_COUNT, _C_BATTERY_LIFE),
     )
 
@@ -1035,6 +1051,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             cover,
             official=official,
             claim_note="Blink states no battery life for the doorbell.",
+            cells_warning=_DOORBELL_CELLS_WARNING,
             warnings=shock,
             notes=(_DOORBELL_POWER_NOTE,) if official else (),
         ),
