@@ -292,6 +292,10 @@ def test_off_time_is_blinks_figure_or_the_30_second_default():
             assert "30 seconds" in " ".join(power_cycle.steps)
 
 
+def _sync_modules() -> list[ModelEntry]:
+    return [entry for entry in _every_entry() if entry.kind is DeviceKind.SYNC_MODULE]
+
+
 def _doorbells() -> list[ModelEntry]:
     return [entry for entry in _every_entry() if entry.kind is DeviceKind.DOORBELL]
 
@@ -389,8 +393,19 @@ def test_resets_give_hold_time_light_and_account_caveat(entry):
 @pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
 def test_remove_from_account_is_the_fix_for_already_registered(entry):
     steps = " ".join(entry.procedures[ProcedureName.REMOVE_FROM_ACCOUNT].steps)
-    assert "Delete Device" in steps
     assert "serial number already registered" in steps
+    # E10: the Delete Device menu is named for cameras only; no source names it for a module.
+    assert ("Delete Device" in steps) is (entry.kind is not DeviceKind.SYNC_MODULE)
+
+
+@pytest.mark.parametrize("entry", _sync_modules(), ids=lambda e: e.key)
+def test_sync_module_reset_is_borrowed_where_the_guide_does_not_name_the_module(entry):
+    """E10: the only reset guide names the Sync Module 2 and XR; others get it as borrowed."""
+    reset = entry.procedures[ProcedureName.SYNC_MODULE_RESET]
+    if entry.key in {"sync_module_2", "sync_module_xr"}:
+        assert reset.borrowed_from is None
+    else:
+        assert reset.borrowed_from == "Sync Module 2"
 
 
 @pytest.mark.parametrize(
@@ -470,10 +485,6 @@ def test_contradiction_sits_where_it_matters(letter, code, name):
 @pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
 def test_every_power_cycle_records_the_off_time_disagreement(entry):
     assert "C" in _contradictions(entry.procedures[ProcedureName.POWER_CYCLE])
-
-
-def _sync_modules() -> list[ModelEntry]:
-    return [entry for entry in _every_entry() if entry.kind is DeviceKind.SYNC_MODULE]
 
 
 # Blink's light chart (P6) is written for these two modules only.

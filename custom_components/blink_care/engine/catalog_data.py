@@ -640,17 +640,32 @@ def _soft_reset(power_cycle: ProcedureText, sync: _SyncLink) -> ProcedureText:
     )
 
 
-def _remove_from_account(noun: str, *, warnings: tuple[str, ...] = ()) -> ProcedureText:
-    """Delete Device is the only way to free a device from an account; a reset never does it."""
+_DELETE_DEVICE_STEPS = (
+    (
+        "Open the device's settings (in recent app versions: Device Settings, then General "
+        "Settings)."
+    ),
+    "Choose Delete Device and confirm.",
+)
+# The guides name the Delete Device menu for cameras only; for a module they only say to
+# delete it in the app.
+_DELETE_MODULE_STEPS = (
+    (
+        "Open the Sync Module's settings, choose the option that deletes it, and confirm. No "
+        "source names that menu item for a Sync Module, so look for it in the module's settings."
+    ),
+)
+
+
+def _remove_from_account(
+    noun: str, *, module: bool = False, warnings: tuple[str, ...] = ()
+) -> ProcedureText:
+    """Deleting is the only way to free a device from an account; a reset never does it."""
     return _procedure(
         _TITLE_REMOVE,
         (
             f"Open the Blink app, signed in to the account the {noun} belongs to.",
-            (
-                f"Open the {noun}'s settings (in recent app versions: Device Settings, then "
-                "General Settings)."
-            ),
-            "Choose Delete Device and confirm.",
+            *(_DELETE_MODULE_STEPS if module else _DELETE_DEVICE_STEPS),
             (
                 "If adding a device fails with 'serial number already registered', it is still "
                 "attached to an account, yours or a previous owner's. A reset on the device does "
@@ -676,8 +691,8 @@ def _remove_from_account(noun: str, *, warnings: tuple[str, ...] = ()) -> Proced
         ),
         notes=(
             (
-                "The Delete Device path comes from third-party guides and may differ between app "
-                "versions; Blink's linked article covers deleting a whole system."
+                "The app path comes from third-party guides and may differ between app versions; "
+                "Blink's linked article covers deleting a whole system."
             ),
             _C_APP_RESET,
         ),
@@ -892,6 +907,33 @@ def _flashing_red(
         tools=(_TOOL_PHONE,),
         notes=(*notes, _C_RED_MEANING, _UNOFFICIAL_NOTE),
     )
+
+
+# Guides that are the same on every model (app steps, the general offline order).
+_GENERAL_PROCEDURES = frozenset({"remove_from_account", "offline"})
+
+
+def _borrowed(procedures: dict[str, ProcedureText], lender: str) -> dict[str, ProcedureText]:
+    """Another model's steps for a model Blink documents nowhere: never official, and said so.
+
+    The user reads which model the steps come from in the first step, not only in a note.
+    """
+    intro = _step(
+        f"Blink publishes no steps for this model. These are the {lender}'s, which may not "
+        "match it exactly.",
+        StepKind.INFO,
+    )
+    lent: dict[str, ProcedureText] = {}
+    for name, procedure in procedures.items():
+        if name in _GENERAL_PROCEDURES:
+            lent[name] = procedure
+            continue
+        copy = procedure.copy()
+        copy["steps"] = (intro, *procedure["steps"])
+        copy["official"] = False
+        copy["borrowed_from"] = lender
+        lent[name] = copy
+    return lent
 
 
 # --- Families ---------------------------------------------------------------------------------
@@ -1197,11 +1239,59 @@ _UNCHARTED_LIGHTS_STEP = (
 )
 
 
-def _sync_module(support_url: str, *, charted: bool) -> dict[str, ProcedureText]:
+def _sync_module_reset(
+    cameras_wait: tuple[str, ...], *, charted: bool, reset_named: bool
+) -> ProcedureText:
+    """The only guide's reset, written for the Sync Module 2 and XR; borrowed by the others."""
+    reset = _procedure(
+        _TITLE_SYNC_MODULE_RESET,
+        (
+            (
+                f"Try '{_TITLE_POWER_CYCLE}' first; a reset is only needed to move the module "
+                "to another Wi-Fi network or when nothing else works."
+            ),
+            (
+                "Leave the module plugged in. Find the small reset button, on the side or the "
+                "back of the module; Blink publishes no location."
+            ),
+            (
+                "Press it with a pin and hold it until the light turns solid red (about 5 "
+                "seconds according to one guide)."
+            ),
+            (
+                "Let go. The module restarts; blinking blue with solid green means it is "
+                "waiting to be set up (Blink's light chart)."
+                if charted
+                else "Let go. The module restarts and waits to be set up."
+            ),
+            (
+                "In the Blink app, delete the old Sync Module from its system, then add it "
+                "again with the + button and connect it to your Wi-Fi."
+            ),
+            _account_not_removed("module"),
+        ),
+        minutes=15,
+        source_url=_URL_SYNC_MODULE_LEDS,
+        official=False,
+        tools=(_TOOL_PIN, _TOOL_PHONE),
+        warnings=(
+            *cameras_wait,
+            (
+                "The reset erases the module's Wi-Fi details; you will have to set it up again "
+                "in the Blink app."
+            ),
+        ),
+        notes=(_C_SYNC_BUTTON, _C_RESET_LIGHT, _UNOFFICIAL_NOTE),
+    )
+    return reset if reset_named else _borrowed({"reset": reset}, "Sync Module 2")["reset"]
+
+
+def _sync_module(support_url: str, *, charted: bool, reset_named: bool) -> dict[str, ProcedureText]:
     """Every Sync Module: the same (third-party) reset; Blink's light chart where it applies.
 
     ``charted`` is True only for the modules Blink's light chart is written for; the others get
-    the chart's meanings as a borrowed reading, never as fact.
+    the chart's meanings as a borrowed reading, never as fact. ``reset_named`` is True for the
+    modules the only reset guide names (Sync Module 2 and XR); the others borrow its steps.
     """
     cameras_wait = (
         "Every camera attached to this module stops reporting until the module is back online.",
@@ -1239,47 +1329,12 @@ def _sync_module(support_url: str, *, charted: bool) -> dict[str, ProcedureText]
     return {
         "power_cycle": power_cycle,
         "soft_reset": _soft_reset(power_cycle, "self"),
-        "sync_module_reset": _procedure(
-            _TITLE_SYNC_MODULE_RESET,
-            (
-                (
-                    f"Try '{_TITLE_POWER_CYCLE}' first; a reset is only needed to move the module "
-                    "to another Wi-Fi network or when nothing else works."
-                ),
-                (
-                    "Leave the module plugged in. Find the small reset button, on the side or the "
-                    "back of the module; Blink publishes no location."
-                ),
-                (
-                    "Press it with a pin and hold it until the light turns solid red (about 5 "
-                    "seconds according to one guide)."
-                ),
-                (
-                    "Let go. The module restarts; blinking blue with solid green means it is "
-                    "waiting to be set up (Blink's light chart)."
-                    if charted
-                    else "Let go. The module restarts and waits to be set up."
-                ),
-                (
-                    "In the Blink app, delete the old Sync Module from its system, then add it "
-                    "again with the + button and connect it to your Wi-Fi."
-                ),
-                _account_not_removed("module"),
-            ),
-            minutes=15,
-            source_url=_URL_SYNC_MODULE_LEDS,
-            official=False,
-            tools=(_TOOL_PIN, _TOOL_PHONE),
-            warnings=(
-                *cameras_wait,
-                (
-                    "The reset erases the module's Wi-Fi details; you will have to set it up again "
-                    "in the Blink app."
-                ),
-            ),
-            notes=(_C_SYNC_BUTTON, _C_RESET_LIGHT, _UNOFFICIAL_NOTE),
+        "sync_module_reset": _sync_module_reset(
+            cameras_wait, charted=charted, reset_named=reset_named
         ),
-        "remove_from_account": _remove_from_account("Sync Module", warnings=cameras_wait),
+        "remove_from_account": _remove_from_account(
+            "Sync Module", module=True, warnings=cameras_wait
+        ),
         "flashing_red": _procedure(
             _TITLE_FLASHING_RED,
             (
@@ -1450,33 +1505,6 @@ def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
         reset_notes=(_UNOFFICIAL_NOTE,),
         claim_note=claim_note,
     )
-
-
-# Guides that are the same on every model (app steps, the general offline order).
-_GENERAL_PROCEDURES = frozenset({"remove_from_account", "offline"})
-
-
-def _borrowed(procedures: dict[str, ProcedureText], lender: str) -> dict[str, ProcedureText]:
-    """Another model's steps for a model Blink documents nowhere: never official, and said so.
-
-    The user reads which model the steps come from in the first step, not only in a note.
-    """
-    intro = _step(
-        f"Blink publishes no steps for this model. These are the {lender}'s, which may not "
-        "match it exactly.",
-        StepKind.INFO,
-    )
-    lent: dict[str, ProcedureText] = {}
-    for name, procedure in procedures.items():
-        if name in _GENERAL_PROCEDURES:
-            lent[name] = procedure
-            continue
-        copy = procedure.copy()
-        copy["steps"] = (intro, *procedure["steps"])
-        copy["official"] = False
-        copy["borrowed_from"] = lender
-        lent[name] = copy
-    return lent
 
 
 _BORROWED_DOORBELL_NOTE = (
@@ -1683,7 +1711,7 @@ MODELS: tuple[ModelText, ...] = (
         DeviceKind.SYNC_MODULE,
         aliases=("Sync Module 1", "Sync Module (gen 1)"),
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True),
+        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True, reset_named=False),
     ),
     _mains_model(
         "sync_module_2",
@@ -1691,7 +1719,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module 2",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True),
+        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True, reset_named=True),
         model_notes=(
             (
                 "Reports type 'sm2' with subtype 'vinnie'. The subtype 'billy' is rarer: one "
@@ -1706,7 +1734,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module XR",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_XR_FAQ,
-        procedures=_sync_module(_URL_SYNC_MODULE_XR_FAQ, charted=False),
+        procedures=_sync_module(_URL_SYNC_MODULE_XR_FAQ, charted=False, reset_named=True),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1720,7 +1748,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module Core",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False),
+        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False, reset_named=False),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1803,7 +1831,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         "Blink Sync Module ({code})",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False),
+        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False, reset_named=False),
         model_notes=(_GENERIC_NOTE,),
     ),
 }
