@@ -627,3 +627,27 @@ def test_battery_change_warns_about_the_only_cells_blink_allows(entry):
     assert "lithium" in warning
     assert "rechargeable" in warning.replace("non-rechargeable", "")
     assert ("unconfirmed" in warning) is not entry.battery_confirmed
+
+
+def test_about_a_minute_is_not_narrowed_to_wired_devices():
+    """The guide that waits 'about a minute' says it for every device, batteries included."""
+    notes = " ".join(model_for("sedona").procedures[ProcedureName.POWER_CYCLE].notes)
+    assert "about a minute" in notes
+    assert "about a minute for wired" not in notes
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_a_factory_reset_never_looks_quicker_than_a_restart(entry):
+    reset = entry.procedures.get(ProcedureName.FACTORY_RESET) or entry.procedures.get(
+        ProcedureName.SYNC_MODULE_RESET
+    )
+    assert reset is not None
+    assert reset.estimated_minutes > entry.procedures[ProcedureName.SOFT_RESET].estimated_minutes
+
+
+def test_unknown_sync_module_points_to_the_modules_without_a_known_code():
+    """XR and Core have no confirmed product code, so a real one arrives as an unknown module."""
+    entry = model_for("kalahari", kind=DeviceKind.SYNC_MODULE)
+    notes = " ".join(entry.procedures[ProcedureName.OFFLINE].notes)
+    assert "Sync Module XR" in notes
+    assert "Sync Module Core" in notes

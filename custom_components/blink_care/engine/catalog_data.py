@@ -251,8 +251,8 @@ _C_HOLD_TIME = (
 _C_OFF_TIME = (
     "Contradiction C: Blink's only published off time is 5 seconds, for the Video Doorbell. "
     "Third-party guides give 10 s, 10-15 s, 20 s (Sync Module), 30 s, or about a minute for "
-    "wired devices. This catalog waits 30 seconds where Blink gives no figure; a longer wait "
-    "does no harm."
+    "any device, battery or wired. This catalog waits 30 seconds where Blink gives no "
+    "figure; a longer wait does no harm."
 )
 _C_OFF_TIME_DOORBELL = (
     "Contradiction C: Blink says 5 seconds without batteries for this doorbell; third-party "
@@ -721,12 +721,13 @@ def _button_factory_reset(
     notes: tuple[str, ...],
     tools: tuple[str, ...] = (_TOOL_PIN, _TOOL_PHONE),
     warnings: tuple[str, ...] = (),
+    minutes: int = 10,
 ) -> ProcedureText:
     """A reset with a physical button, always ending with the account reminder and re-adding."""
     return _procedure(
         _TITLE_FACTORY_RESET,
         (*steps, _account_not_removed(noun), _READD_STEP),
-        minutes=10,
+        minutes=minutes,
         source_url=source_url,
         official=False,
         tools=tools,
@@ -1125,6 +1126,8 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             notes=(_C_DOORBELL_BUTTON,),
             tools=(_TOOL_DOORBELL_KEY, _TOOL_BREAKER, _TOOL_PIN, _TOOL_PHONE),
             warnings=shock,
+            # The case comes off and goes back on around the reset, and setup follows.
+            minutes=20,
         ),
         "remove_from_account": _remove_from_account("doorbell"),
         "flashing_red": _procedure(
@@ -1832,6 +1835,13 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
         procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False, reset_named=False),
-        model_notes=(_GENERIC_NOTE,),
+        model_notes=(
+            _GENERIC_NOTE,
+            (
+                "The Sync Module XR and Sync Module Core have no confirmed product code, so one of "
+                "them arrives here. For the steps written for them, look them up by model name: "
+                "'Sync Module XR' or 'Sync Module Core'."
+            ),
+        ),
     ),
 }
