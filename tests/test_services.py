@@ -122,6 +122,8 @@ async def test_get_procedure_for_every_kind_of_device(
         assert all(isinstance(step, str) and step for step in response["steps"])
         assert response["source_url"].startswith("https://")
         assert isinstance(response["official"], bool)
+        assert response["source_url"].startswith("https://")
+        assert "search_words" in response
         assert response["title"]
 
 

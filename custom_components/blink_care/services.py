@@ -121,6 +121,7 @@ def _procedure_response(model: ModelEntry, procedure: Procedure) -> dict[str, An
         "warnings": list(procedure.warnings),
         "estimated_minutes": procedure.estimated_minutes,
         "source_url": procedure.source_url,
+        "search_words": procedure.search_words,
         "official": procedure.official,
         "notes": list(procedure.notes),
     }

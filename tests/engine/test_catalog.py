@@ -1,5 +1,6 @@
 """The procedure catalog: complete, sourced, honest about disagreements, safe for any code."""
 
+import json
 from pathlib import Path
 import re
 
@@ -17,6 +18,10 @@ from custom_components.blink_care.engine.catalog import (
     find_model,
     find_models,
     model_for,
+)
+from custom_components.blink_care.engine.catalog_data import (
+    CONTRADICTION_NOTES,
+    SEARCH_WORDS as SEARCH_WORDS_OF,
 )
 
 # Product codes from blink-models.md §3 (the Blink app's device enum) and blink-cloud-api.md §3
@@ -47,7 +52,8 @@ CONTRADICTION_IDS = frozenset("ABCDEFGHIJKLMNOP")
 # App enum placeholders and accessory/subtype words that are not device codes.
 NOT_DEVICE_CODES = frozenset({"unknown", "sync_module", "none", "rosie", "storm"})
 
-_CONTRADICTION = re.compile(r"^Contradiction ([A-Z]):")
+_REFERENCE = re.compile(r"the '([a-z_]+)' procedure of the Get procedure action")
+_TRANSLATIONS = Path(__file__).resolve().parents[2] / "custom_components/blink_care/translations"
 _REFERENCE_DIRS = (
     Path("/work/shared/reference"),
     Path(__file__).resolve().parents[3] / "shared" / "reference",
@@ -448,7 +454,13 @@ def test_cover_is_official_only_where_blink_wrote_it_for_that_model(code, offici
 
 
 def _contradictions(procedure: Procedure) -> set[str]:
-    return {m.group(1) for note in procedure.notes if (m := _CONTRADICTION.match(note))}
+    return {CONTRADICTION_NOTES[note] for note in procedure.notes if note in CONTRADICTION_NOTES}
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_notes_are_plain_sentences_without_internal_labels(entry, procedure):
+    for note in (*procedure.notes, *procedure.steps, *procedure.warnings):
+        assert not re.match(r"Contradiction [A-Z]\b", note), note
 
 
 def test_all_contradictions_appear_as_notes():
@@ -651,3 +663,68 @@ def test_unknown_sync_module_points_to_the_modules_without_a_known_code():
     notes = " ".join(entry.procedures[ProcedureName.OFFLINE].notes)
     assert "Sync Module XR" in notes
     assert "Sync Module Core" in notes
+
+
+# --- Names, references and links a user can follow ------------------------------------------
+
+
+def test_each_procedure_has_one_name_the_selector_shows():
+    """The catalog's title is the action selector's label, so one procedure has one name."""
+    labels = json.loads((_TRANSLATIONS / "en.json").read_text(encoding="utf-8"))["selector"][
+        "procedure"
+    ]["options"]
+    assert set(labels) == {name.value for name in ProcedureName}
+    for _, procedure in _every_procedure():
+        assert procedure.title == labels[procedure.name.value]
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_references_to_other_procedures_can_be_opened(entry, procedure):
+    """'See X' named a title the user could not open; a reference names the action's key."""
+    text = " ".join((*procedure.steps, *procedure.warnings))
+    assert "see '" not in text
+    for key in _REFERENCE.findall(text):
+        assert ProcedureName(key) in entry.procedures, key
+
+
+_COVER_PAGES = frozenset(
+    {
+        "https://blink.helpjuice.com/en_US/using-outdoor4/remove-back-cover-outdoor4-camera",
+        "https://blink.helpjuice.com/en_US/f-a-q/how-to-remove-the-battery-cover-from-blink-cameras",
+        (
+            "https://blink.helpjuice.com/en_US/f-a-q_fr/"
+            "comment-enlever-le-couvercle-des-piles-de-votre-camera"
+        ),
+    }
+)
+_DOORBELL_LIGHTS = "https://blink.helpjuice.com/using-blink-video-doorbell/2464753"
+_SYNC_MODULE_LIGHTS = "https://support.blinkforhome.com/usando-sync-module-2/2258854"
+# The Blink pages that are about each procedure (blink-models.md §5); anything else links the
+# support home with search words.
+_PAGES_ABOUT: dict[ProcedureName, frozenset[str]] = {
+    ProcedureName.OPEN_COVER: _COVER_PAGES,
+    ProcedureName.BATTERY_CHANGE: _COVER_PAGES,
+    ProcedureName.POWER_CYCLE: frozenset({_DOORBELL_LIGHTS}),
+    ProcedureName.SOFT_RESET: frozenset({_DOORBELL_LIGHTS}),
+    ProcedureName.FLASHING_RED: frozenset({_DOORBELL_LIGHTS, _SYNC_MODULE_LIGHTS}),
+    ProcedureName.REMOVE_FROM_ACCOUNT: frozenset({"https://blink.helpjuice.com/602656"}),
+}
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_each_procedure_links_a_page_about_it_or_searches_the_support_home(entry, procedure):
+    """An offline guide once linked a cover-removal page; now the link is about the task."""
+    if procedure.source_url == BLINK_SUPPORT_HOME:
+        assert procedure.search_words
+        assert SEARCH_WORDS_OF[procedure.name] in procedure.search_words
+        if not entry.generic:
+            assert entry.name in procedure.search_words
+    else:
+        assert procedure.search_words is None
+        assert procedure.source_url in _PAGES_ABOUT.get(procedure.name, frozenset())
+
+
+def test_cover_page_is_the_models_own():
+    """The Outdoor 4 has its own cover page; the doorbell is in the cover FAQ."""
+    assert "outdoor4" in model_for("sedona").procedures[ProcedureName.OPEN_COVER].source_url
+    assert "f-a-q/how-to" in model_for("lotus").procedures[ProcedureName.OPEN_COVER].source_url

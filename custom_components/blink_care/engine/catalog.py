@@ -18,6 +18,7 @@ from .catalog_data import (
     BLINK_SUPPORT_HOME,
     GENERIC_MODELS,
     MODELS,
+    SEARCH_WORDS,
     UNKNOWN_CODE,
     ModelText,
     ProcedureText,
@@ -87,6 +88,8 @@ class Procedure:
     off_seconds: int | None = None
     # The model whose steps these are, when Blink publishes none for this one.
     borrowed_from: str | None = None
+    # What to search for on Blink's support site when the link is its home page.
+    search_words: str | None = None
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -123,8 +126,14 @@ def _step(text: StepText) -> Step:
     )
 
 
-def _procedure(name: str, text: ProcedureText, model_notes: tuple[str, ...]) -> Procedure:
-    """Freeze one procedure; a misspelt name in the data fails here, at import."""
+def _procedure(
+    name: str, text: ProcedureText, model_notes: tuple[str, ...], search_name: str
+) -> Procedure:
+    """Freeze one procedure; a misspelt name in the data fails here, at import.
+
+    A procedure Blink has no page for links the support home, with the words to search for.
+    """
+    home = text["source_url"] == BLINK_SUPPORT_HOME
     return Procedure(
         name=ProcedureName(name),
         title=text["title"],
@@ -137,13 +146,16 @@ def _procedure(name: str, text: ProcedureText, model_notes: tuple[str, ...]) -> 
         notes=(*text["notes"], *model_notes),
         off_seconds=text.get("off_seconds"),
         borrowed_from=text.get("borrowed_from"),
+        search_words=f"{search_name} {SEARCH_WORDS[name]}" if home else None,
     )
 
 
 def _entry(text: ModelText, *, generic: bool = False) -> ModelEntry:
     """Freeze one model; its tools are everything any of its procedures needs, in order."""
+    # A generic entry's name holds the unknown code; its search uses the kind's words only.
+    search_name = text["name"].split(" (")[0] if generic else f"Blink {text['name']}"
     procedures = {
-        ProcedureName(name): _procedure(name, procedure, text["model_notes"])
+        ProcedureName(name): _procedure(name, procedure, text["model_notes"], search_name)
         for name, procedure in text["procedures"].items()
     }
     tools = tuple(

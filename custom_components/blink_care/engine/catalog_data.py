@@ -6,8 +6,8 @@ so answering a question never touches the disk. Every sentence a user sees lives
 translation can later replace this module without touching the lookup logic.
 
 Facts come from the project's reference catalog (``blink-models.md``). A procedure is marked
-official only when its steps follow Blink's own support text. Where sources disagree, the note
-that says so starts with ``Contradiction <letter>:``, the letter of the list in that file.
+official only when its steps follow Blink's own support text. Where sources disagree, a note says
+so in a plain sentence; ``CONTRADICTION_NOTES`` maps it to the letter of the list in that file.
 """
 
 from enum import StrEnum
@@ -30,7 +30,7 @@ _URL_COVER_ALL_MODELS = (
 )
 _URL_DOORBELL_LEDS = "https://blink.helpjuice.com/using-blink-video-doorbell/2464753"
 _URL_SYNC_MODULE_LEDS = "https://support.blinkforhome.com/usando-sync-module-2/2258854"
-_URL_DELETE_SYSTEM = "https://blink.helpjuice.com/en_GB/kameraeinstellungen/deleting-a-system"
+_URL_DELETE_SYSTEM = "https://blink.helpjuice.com/602656"
 _URL_SYNC_MODULE_XR_FAQ = "https://support.blinkforhome.com/en_GB/f-a-q/sync-module-xr-faq"
 
 # --- Shapes ---------------------------------------------------------------------------------
@@ -148,17 +148,42 @@ def _procedure(
     }
 
 
-# --- Titles (also used when one procedure points to another) ----------------------------------
+# What to type into the search of Blink's support site, after the model's name, for a
+# procedure whose link is the support home because Blink has no page about it.
+SEARCH_WORDS = {
+    "open_cover": "battery cover",
+    "battery_change": "change batteries",
+    "power_cycle": "restart",
+    "soft_reset": "restart",
+    "factory_reset": "reset",
+    "remove_from_account": "delete device",
+    "sync_module_reset": "reset",
+    "flashing_red": "red light",
+    "offline": "offline",
+}
+
+# --- Titles (the same names as the action's procedure selector) -------------------------------
 
 _TITLE_OPEN_COVER = "Open the battery cover"
 _TITLE_BATTERY_CHANGE = "Change the batteries"
 _TITLE_POWER_CYCLE = "Power cycle"
-_TITLE_SOFT_RESET = "Soft reset (restart, settings kept)"
+_TITLE_SOFT_RESET = "Restart (soft reset)"
 _TITLE_FACTORY_RESET = "Factory reset"
-_TITLE_REMOVE = "Remove from your Blink account"
+_TITLE_REMOVE = "Remove from the Blink account"
 _TITLE_SYNC_MODULE_RESET = "Reset the Sync Module"
 _TITLE_FLASHING_RED = "Flashing red light"
 _TITLE_OFFLINE = "Device offline"
+
+
+def _get_the(name: str) -> str:
+    """Another procedure, named so the user can open it: by its key in the Get procedure action."""
+    return f"the '{name}' procedure of the Get procedure action"
+
+
+def _get(name: str) -> str:
+    """A pointer to another procedure, for use in parentheses."""
+    return f"get {_get_the(name)}"
+
 
 # --- Shared facts ---------------------------------------------------------------------------
 
@@ -237,98 +262,126 @@ _UNOFFICIAL_NOTE = (
 
 # --- The contradictions of the reference catalog, one note each ---------------------------------
 
-_C_MINI_BUTTON = (
-    "Contradiction A: one third-party reset guide puts the Mini's reset button on the underside "
+# Each note about a disagreement between sources, mapped to its letter in the reference's
+# list (blink-models.md §6). The letter stays here, for tests; users read plain sentences.
+CONTRADICTION_NOTES: dict[str, str] = {}
+
+
+def _contradiction(letter: str, text: str) -> str:
+    """Register one disagreement's note under its reference letter and return the sentence."""
+    CONTRADICTION_NOTES[text] = letter
+    return text
+
+
+_C_MINI_BUTTON = _contradiction(
+    "A",
+    "One third-party reset guide puts the Mini's reset button on the underside "
     "by the mount in three places and on the side by the USB socket (pressed with a finger) in "
     "two others; another site describes a pinhole on the back or bottom. Blink publishes no "
-    "location, so the steps ask you to check both places."
+    "location, so the steps ask you to check both places.",
 )
-_C_HOLD_TIME = (
-    "Contradiction B: Blink gives no hold time for any reset button. Third-party guides say "
+_C_HOLD_TIME = _contradiction(
+    "B",
+    "Blink gives no hold time for any reset button. Third-party guides say "
     "5-10 s, about 10 s, 10-15 s, 15 s with the batteries out, or 30 s. The steps use "
-    "10-15 s and tell you to watch the light rather than the clock."
+    "10-15 s and tell you to watch the light rather than the clock.",
 )
-_C_OFF_TIME = (
-    "Contradiction C: Blink's only published off time is 5 seconds, for the Video Doorbell. "
+_C_OFF_TIME = _contradiction(
+    "C",
+    "Blink's only published off time is 5 seconds, for the Video Doorbell. "
     "Third-party guides give 10 s, 10-15 s, 20 s (Sync Module), 30 s, or about a minute for "
     "any device, battery or wired. This catalog waits 30 seconds where Blink gives no "
-    "figure; a longer wait does no harm."
+    "figure; a longer wait does no harm.",
 )
-_C_OFF_TIME_DOORBELL = (
-    "Contradiction C: Blink says 5 seconds without batteries for this doorbell; third-party "
-    "guides for other Blink devices say 10 s to about a minute. Blink's figure is used here."
+_C_OFF_TIME_DOORBELL = _contradiction(
+    "C",
+    "Blink says 5 seconds without batteries for this doorbell; third-party "
+    "guides for other Blink devices say 10 s to about a minute. Blink's figure is used here.",
 )
-_C_RESET_LIGHT = (
-    "Contradiction D: guides describe the light during a reset differently: red that turns "
+_C_RESET_LIGHT = _contradiction(
+    "D",
+    "Guides describe the light during a reset differently: red that turns "
     "into blinking blue, red and blue flashing together, or solid green and blue. Blink only "
     "documents the Video Doorbell's pairing light (blinking red) and the Sync Module's "
-    "(blinking blue with solid green)."
+    "(blinking blue with solid green).",
 )
-_C_WIRELESS_BUTTON = (
-    "Contradiction E: one third-party guide says these battery cameras have no outside reset "
+_C_WIRELESS_BUTTON = _contradiction(
+    "E",
+    "One third-party guide says these battery cameras have no outside reset "
     "button (against tampering) and, elsewhere, that the button sits in the battery compartment "
     "next to a battery slot; for the Outdoor (3rd Gen) it describes a small round button in the "
     "battery housing. Another site says 'back or bottom' and wants the camera plugged in, which "
-    "cannot apply to a battery camera. Blink publishes no reset for these cameras."
+    "cannot apply to a battery camera. Blink publishes no reset for these cameras.",
 )
-_C_DOORBELL_BUTTON = (
-    "Contradiction F: Blink places the doorbell's reset button inside the battery case, which "
+_C_DOORBELL_BUTTON = _contradiction(
+    "F",
+    "Blink places the doorbell's reset button inside the battery case, which "
     "you reach by opening the doorbell with its key. Two third-party guides put it on the back "
     "of the unit, and another describes a grey button near the top inside edge and opening by "
-    "sliding a release tab without tools, against Blink's key method. Blink's text is followed."
+    "sliding a release tab without tools, against Blink's key method. Blink's text is followed.",
 )
-_C_XT_COVER = (
-    "Contradiction G: Blink says to slide and hold the grey switch while pulling the cover up. "
+_C_XT_COVER = _contradiction(
+    "G",
+    "Blink says to slide and hold the grey switch while pulling the cover up. "
     "One third-party guide says to press the arrow and slide the cover off after unscrewing the "
     "mounting bracket, others mention a latch or a release button underneath. Blink's text is "
-    "followed; no screwdriver is needed."
+    "followed; no screwdriver is needed.",
 )
-_C_OUTDOOR4_COVER = (
-    "Contradiction H: a third-party battery guide has you pull the Outdoor 4's cover off by "
+_C_OUTDOOR4_COVER = _contradiction(
+    "H",
+    "A third-party battery guide has you pull the Outdoor 4's cover off by "
     "force (the XT's method) and never mentions the screw; Blink's article has you unscrew it "
-    "first until it turns freely. Blink's text is followed."
+    "first until it turns freely. Blink's text is followed.",
 )
-_C_CHEMISTRY = (
-    "Contradiction I: Blink says its cameras only work with AA 1.5 V lithium non-rechargeable "
+_C_CHEMISTRY = _contradiction(
+    "I",
+    "Blink says its cameras only work with AA 1.5 V lithium non-rechargeable "
     "batteries. One third-party guide asks for lithium-ion cells and allows rechargeables, two "
     "others say rechargeables could work, and others warn that lithium-ion cells run at too "
-    "high a voltage; one reset guide blames alkaline cells for failed resets. Follow Blink."
+    "high a voltage; one reset guide blames alkaline cells for failed resets. Follow Blink.",
 )
-_C_CELL_COUNT = (
-    "Contradiction J: Blink's text gives two AA batteries for every battery camera and for the "
+_C_CELL_COUNT = _contradiction(
+    "J",
+    "Blink's text gives two AA batteries for every battery camera and for the "
     "Video Doorbell. One university page speaks of four AA cells, and the Battery Notes library "
-    "lists the Blink doorbell as two AAA cells; both disagree with Blink."
+    "lists the Blink doorbell as two AAA cells; both disagree with Blink.",
 )
-_C_BATTERY_LIFE = (
-    "Contradiction K: a third-party guide says to change batteries every 4 to 6 months, while "
+_C_BATTERY_LIFE = _contradiction(
+    "K",
+    "A third-party guide says to change batteries every 4 to 6 months, while "
     "Blink and reviewers claim up to two years (up to one year for the original Blink camera). "
     "The claims assume different 'standard use', from one 5-second clip a day to about 4,000 "
-    "clips a year, so real life depends on how often the device records."
+    "clips a year, so real life depends on how often the device records.",
 )
-_C_SHOCK_WORDING = (
-    "Contradiction L: one version of Blink's text merely suggests cutting the chime's power at "
+_C_SHOCK_WORDING = _contradiction(
+    "L",
+    "One version of Blink's text merely suggests cutting the chime's power at "
     "the breaker as the fully safe option, while another tells you to do it before opening "
-    "the cover. The warning here follows the stricter version."
+    "the cover. The warning here follows the stricter version.",
 )
-_C_INDOOR_NAME = (
-    "Contradiction M: older Blink pages call this camera 'Indoor (Gen 2)', current ones "
+_C_INDOOR_NAME = _contradiction(
+    "M",
+    "Older Blink pages call this camera 'Indoor (Gen 2)', current ones "
     "'Indoor (3rd Gen)'; they are the same product. A third-party guide's 'Blink Indoor 4' "
-    "matches no product found."
+    "matches no product found.",
 )
-_C_SYNC_BUTTON = (
-    "Contradiction N: the only guide that describes this reset places the button on the side "
+_C_SYNC_BUTTON = _contradiction(
+    "N",
+    "The only guide that describes this reset places the button on the side "
     "in one paragraph and on the side or back in another, and gives both a 5-second hold and "
-    "a hold lasting until the light is solid red. The steps go by the light."
+    "a hold lasting until the light is solid red. The steps go by the light.",
 )
-_C_APP_RESET = (
-    "Contradiction O: one third-party site describes a 'Factory Reset' item in the app's camera "
+_C_APP_RESET = _contradiction(
+    "O",
+    "One third-party site describes a 'Factory Reset' item in the app's camera "
     "settings. No other source shows one, Blink's included: the app offers Delete Device and "
-    "Delete System, and a reset is only possible on the device."
+    "Delete System, and a reset is only possible on the device.",
 )
-_C_RED_MEANING = (
-    "Contradiction P: a third-party guide reads a flashing red light as a connection problem, "
+_C_RED_MEANING = _contradiction(
+    "P",
+    "A third-party guide reads a flashing red light as a connection problem, "
     "setup in progress, motion, or low batteries (five red blinks). Blink's own chart, for the "
-    "Video Doorbell only, says blinking red means pairing mode and solid red a failed setup."
+    "Video Doorbell only, says blinking red means pairing mode and solid red a failed setup.",
 )
 
 # --- Back covers ------------------------------------------------------------------------------
@@ -621,8 +674,8 @@ def _soft_reset(power_cycle: ProcedureText, sync: _SyncLink) -> ProcedureText:
             ),
             *_sync_module_step(sync, "Still offline? "),
             (
-                f"If it stays offline, work through '{_TITLE_OFFLINE}'; keep the factory reset for "
-                "last."
+                f"If it stays offline, work through {_get_the('offline')}; keep the factory "
+                "reset for last."
             ),
         ),
         minutes=power_cycle["minutes"] + 3,
@@ -703,7 +756,7 @@ def _account_not_removed(noun: str, reset: str = "The reset") -> str:
     """The reminder every reset carries: only Delete Device frees a device from an account."""
     return (
         f"{reset} does NOT remove the {noun} from your Blink account. To give it to someone "
-        f"else, use Delete Device first (see '{_TITLE_REMOVE}')."
+        f"else, use Delete Device first ({_get('remove_from_account')})."
     )
 
 
@@ -749,7 +802,7 @@ def _camera_factory_reset(
             ),
             (
                 f"In the Blink app, open the camera's settings and choose Delete Device (see "
-                f"'{_TITLE_REMOVE}')."
+                f"{_get('remove_from_account')})."
             ),
             *cover["open_steps"],
             "Note or photograph the QR code and serial number (DSN) on the label inside.",
@@ -762,7 +815,7 @@ def _camera_factory_reset(
             _account_not_removed("camera", "A button reset"),
         ),
         minutes=15,
-        source_url=cover["source_url"],
+        source_url=BLINK_SUPPORT_HOME,
         official=False,
         tools=(*cover["tools"], _TOOL_PHONE),
         warnings=(_FACTORY_RESET_WARNING,),
@@ -814,7 +867,7 @@ def _reset_last_resort(how: str) -> str:
 _READD_LAST_RESORT = (
     "Delete and add again (last resort): delete the camera in the Blink app, which removes it "
     "from your account, then add it again with the + button and set it up from the start (see "
-    f"'{_TITLE_FACTORY_RESET}'). Blink documents no reset button for it."
+    f"{_get('factory_reset')}). Blink documents no reset button for it."
 )
 
 
@@ -824,9 +877,11 @@ def _offline(
     power_cycle: ProcedureText,
     sync: _SyncLink,
     last_resort: StepLike,
-    source_url: str,
 ) -> ProcedureText:
-    """The offline guide, always from the least to the most invasive step."""
+    """The offline guide, always from the least to the most invasive step.
+
+    Blink has no page about a device going offline, so it links the support home.
+    """
     off_seconds = power_cycle.get("off_seconds", DEFAULT_OFF_SECONDS)
     return _procedure(
         _TITLE_OFFLINE,
@@ -836,7 +891,7 @@ def _offline(
             _ROUTER_STEP,
             _step(
                 f"Power cycle: cut the device's power for {off_seconds} seconds, then restore it "
-                f"(see '{_TITLE_POWER_CYCLE}'); settings and account registration are kept.",
+                f"({_get('power_cycle')}); settings and account registration are kept.",
                 StepKind.POWER_CYCLE,
             ),
             *_sync_module_step(sync, "Sync Module: "),
@@ -844,7 +899,7 @@ def _offline(
             _step(_SUPPORT_STEP, StepKind.SUPPORT),
         ),
         minutes=30,
-        source_url=source_url,
+        source_url=BLINK_SUPPORT_HOME,
         official=False,
         tools=power_cycle["tools"],
         warnings=power_cycle["warnings"],
@@ -860,7 +915,7 @@ def _offline(
 
 _BATTERY_CHECK = (
     "Batteries: if the app reports them low, or you are not sure, fit two new AA 1.5 V "
-    "lithium non-rechargeable batteries (see '" + _TITLE_BATTERY_CHANGE + "')."
+    f"lithium non-rechargeable batteries ({_get('battery_change')})."
 )
 _USB_CHECK = (
     "Power supply: check that the USB cable is firmly in at both ends and that the power "
@@ -872,7 +927,6 @@ def _flashing_red(
     *,
     power_check: str,
     sync: _SyncLink,
-    source_url: str,
     batteries: bool,
     notes: tuple[str, ...] = (),
 ) -> ProcedureText:
@@ -892,18 +946,15 @@ def _flashing_red(
             power_check,
             _wifi_step(sync),
             "If the light started during setup, finish or restart the setup in the Blink app.",
+            f"Restart the device ({_get('power_cycle')}) and restart the router while you wait.",
             (
-                f"Restart the device (see '{_TITLE_POWER_CYCLE}') and restart the router while you "
-                "wait."
-            ),
-            (
-                f"Still red: delete the device and add it again (see '{_TITLE_REMOVE}'); a factory "
-                "reset is the last resort."
+                "Still red: delete the device and add it again "
+                f"({_get('remove_from_account')}); a factory reset is the last resort."
             ),
             _SUPPORT_STEP,
         ),
         minutes=15,
-        source_url=source_url,
+        source_url=BLINK_SUPPORT_HOME,
         official=False,
         tools=(_TOOL_PHONE,),
         notes=(*notes, _C_RED_MEANING, _UNOFFICIAL_NOTE),
@@ -954,12 +1005,11 @@ def _battery_camera(
 
     ``official`` says whether Blink's cover text is written for this very model.
     """
-    support_url = cover["source_url"]
     power_cycle = _power_cycle(
         _battery_power_cycle_steps(cover, DEFAULT_OFF_SECONDS, may_use_usb=True),
         off_seconds=DEFAULT_OFF_SECONDS,
         minutes=5,
-        source_url=support_url,
+        source_url=BLINK_SUPPORT_HOME,
         official=False,
         notes=(_C_OFF_TIME, _NO_REMOTE_POWER_NOTE, _UNOFFICIAL_NOTE),
         tools=cover["tools"],
@@ -973,15 +1023,12 @@ def _battery_camera(
         "soft_reset": _soft_reset(power_cycle, sync),
         "factory_reset": _camera_factory_reset(cover, button_hint, notes=reset_notes),
         "remove_from_account": _remove_from_account("camera"),
-        "flashing_red": _flashing_red(
-            power_check=_BATTERY_CHECK, sync=sync, source_url=support_url, batteries=True
-        ),
+        "flashing_red": _flashing_red(power_check=_BATTERY_CHECK, sync=sync, batteries=True),
         "offline": _offline(
             power_check=_BATTERY_CHECK,
             power_cycle=power_cycle,
             sync=sync,
             last_resort=_READD_LAST_RESORT,
-            source_url=support_url,
         ),
     }
 
@@ -1029,15 +1076,13 @@ def _mini() -> dict[str, ProcedureText]:
         "flashing_red": _flashing_red(
             power_check=_USB_CHECK,
             sync="optional",
-            source_url=BLINK_SUPPORT_HOME,
             batteries=False,
         ),
         "offline": _offline(
             power_check=_USB_CHECK,
             power_cycle=power_cycle,
             sync="optional",
-            last_resort=_reset_last_resort(f"see '{_TITLE_FACTORY_RESET}'."),
-            source_url=BLINK_SUPPORT_HOME,
+            last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
     }
 
@@ -1080,11 +1125,10 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
     )
     battery_check = (
         "Batteries: the two AA lithium batteries power the doorbell even when it is wired. If "
-        "the app reports them low, or you are not sure, fit new ones (see '"
-        f"{_TITLE_BATTERY_CHANGE}')."
+        f"the app reports them low, or you are not sure, fit new ones ({_get('battery_change')})."
         if official
-        else "Batteries: if the app reports them low, or you are not sure, fit new ones (see '"
-        f"{_TITLE_BATTERY_CHANGE}')."
+        else "Batteries: if the app reports the batteries low, or you are not sure, fit new ones "
+        f"({_get('battery_change')})."
     )
     # Blink's light chart is the Video Doorbell's; another doorbell only borrows its reading.
     chart = "On this doorbell" if official else "On the Video Doorbell, Blink's chart says"
@@ -1122,7 +1166,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
                 *_DOORBELL_CLOSE_STEPS,
             ),
             noun="doorbell",
-            source_url=_URL_COVER_FAQ,
+            source_url=BLINK_SUPPORT_HOME,
             notes=(_C_DOORBELL_BUTTON,),
             tools=(_TOOL_DOORBELL_KEY, _TOOL_BREAKER, _TOOL_PIN, _TOOL_PHONE),
             warnings=shock,
@@ -1143,7 +1187,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
                 ),
                 (
                     f"If the red light does not flash when it should, take the batteries out for "
-                    f"{off_seconds} seconds and put them back (see '{_TITLE_POWER_CYCLE}')."
+                    f"{off_seconds} seconds and put them back ({_get('power_cycle')})."
                 ),
                 (
                     f"{chart} blinking blue means the button was pressed, and no light that it is "
@@ -1162,8 +1206,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             power_check=battery_check,
             power_cycle=power_cycle,
             sync="optional",
-            last_resort=_reset_last_resort(f"see '{_TITLE_FACTORY_RESET}'."),
-            source_url=_URL_DOORBELL_LEDS,
+            last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
     }
 
@@ -1220,15 +1263,13 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
         "flashing_red": _flashing_red(
             power_check=power_check,
             sync="optional",
-            source_url=BLINK_SUPPORT_HOME,
             batteries=False,
         ),
         "offline": _offline(
             power_check=power_check,
             power_cycle=power_cycle,
             sync="optional",
-            last_resort=_reset_last_resort(f"see '{_TITLE_FACTORY_RESET}'."),
-            source_url=BLINK_SUPPORT_HOME,
+            last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
     }
 
@@ -1250,7 +1291,7 @@ def _sync_module_reset(
         _TITLE_SYNC_MODULE_RESET,
         (
             (
-                f"Try '{_TITLE_POWER_CYCLE}' first; a reset is only needed to move the module "
+                f"Try {_get_the('power_cycle')} first; a reset is only needed to move the module "
                 "to another Wi-Fi network or when nothing else works."
             ),
             (
@@ -1274,7 +1315,7 @@ def _sync_module_reset(
             _account_not_removed("module"),
         ),
         minutes=15,
-        source_url=_URL_SYNC_MODULE_LEDS,
+        source_url=BLINK_SUPPORT_HOME,
         official=False,
         tools=(_TOOL_PIN, _TOOL_PHONE),
         warnings=(
@@ -1289,7 +1330,7 @@ def _sync_module_reset(
     return reset if reset_named else _borrowed({"reset": reset}, "Sync Module 2")["reset"]
 
 
-def _sync_module(support_url: str, *, charted: bool, reset_named: bool) -> dict[str, ProcedureText]:
+def _sync_module(*, charted: bool, reset_named: bool) -> dict[str, ProcedureText]:
     """Every Sync Module: the same (third-party) reset; Blink's light chart where it applies.
 
     ``charted`` is True only for the modules Blink's light chart is written for; the others get
@@ -1314,7 +1355,7 @@ def _sync_module(support_url: str, *, charted: bool, reset_named: bool) -> dict[
         ),
         off_seconds=DEFAULT_OFF_SECONDS,
         minutes=2,
-        source_url=_URL_SYNC_MODULE_LEDS,
+        source_url=BLINK_SUPPORT_HOME,
         official=False,
         notes=(
             _C_OFF_TIME,
@@ -1358,8 +1399,8 @@ def _sync_module(support_url: str, *, charted: bool, reset_named: bool) -> dict[
                 "Blinking blue with solid green: it is waiting to be set up; add it in the app.",
                 "Solid blue: it is starting up. Solid blue with solid green: it is online.",
                 (
-                    f"If the red light stays, restart the module (see '{_TITLE_POWER_CYCLE}'); as "
-                    f"a last resort, reset it (see '{_TITLE_SYNC_MODULE_RESET}')."
+                    f"If the red light stays, restart the module ({_get('power_cycle')}); as "
+                    f"a last resort, reset it ({_get('sync_module_reset')})."
                 ),
             ),
             minutes=10,
@@ -1378,8 +1419,7 @@ def _sync_module(support_url: str, *, charted: bool, reset_named: bool) -> dict[
             power_check=power_check,
             power_cycle=power_cycle,
             sync="self",
-            last_resort=_reset_last_resort(f"reset the module (see '{_TITLE_SYNC_MODULE_RESET}')."),
-            source_url=support_url,
+            last_resort=_reset_last_resort(f"reset the module ({_get('sync_module_reset')})."),
         ),
     }
 
@@ -1714,7 +1754,7 @@ MODELS: tuple[ModelText, ...] = (
         DeviceKind.SYNC_MODULE,
         aliases=("Sync Module 1", "Sync Module (gen 1)"),
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True, reset_named=False),
+        procedures=_sync_module(charted=True, reset_named=False),
     ),
     _mains_model(
         "sync_module_2",
@@ -1722,7 +1762,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module 2",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(_URL_SYNC_MODULE_LEDS, charted=True, reset_named=True),
+        procedures=_sync_module(charted=True, reset_named=True),
         model_notes=(
             (
                 "Reports type 'sm2' with subtype 'vinnie'. The subtype 'billy' is rarer: one "
@@ -1737,7 +1777,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module XR",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_XR_FAQ,
-        procedures=_sync_module(_URL_SYNC_MODULE_XR_FAQ, charted=False, reset_named=True),
+        procedures=_sync_module(charted=False, reset_named=True),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1751,7 +1791,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module Core",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False, reset_named=False),
+        procedures=_sync_module(charted=False, reset_named=False),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1834,7 +1874,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         "Blink Sync Module ({code})",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(BLINK_SUPPORT_HOME, charted=False, reset_named=False),
+        procedures=_sync_module(charted=False, reset_named=False),
         model_notes=(
             _GENERIC_NOTE,
             (
