@@ -12,6 +12,7 @@ from custom_components.blink_care.engine.catalog import (
     ModelEntry,
     Procedure,
     ProcedureName,
+    Quote,
     StepKind,
     all_models,
     battery_description,
@@ -728,3 +729,61 @@ def test_cover_page_is_the_models_own():
     """The Outdoor 4 has its own cover page; the doorbell is in the cover FAQ."""
     assert "outdoor4" in model_for("sedona").procedures[ProcedureName.OPEN_COVER].source_url
     assert "f-a-q/how-to" in model_for("lotus").procedures[ProcedureName.OPEN_COVER].source_url
+
+
+# --- Traceability: every official step goes back to a sentence of Blink's ----------------------
+
+# Blink's own text: the official seed (S1) and Blink's support pages (P1-P9 in blink-models.md).
+_OFFICIAL_SOURCES = frozenset({"S1", *(f"P{n}" for n in range(1, 10))})
+_SEED_FILES = {
+    "S0": "blink-battery-change-guide.txt",
+    "S1": "blink-official-battery-cover-removal.txt",
+    "S2": "blink-flashing-red-guide.txt",
+    "S3": "blink-reset-guide.txt",
+}
+
+
+def _official() -> list[tuple[ModelEntry, Procedure]]:
+    return [(entry, p) for entry, p in _every_procedure() if p.official]
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _official())
+def test_every_official_step_quotes_blink_or_says_it_is_own_wording(entry, procedure):
+    """A step of an 'official' procedure is Blink's sentence in other words, or marked as ours."""
+    for step in procedure.typed_steps:
+        assert step.quotes or step.own_wording, step.text
+        assert not (step.quotes and step.own_wording), step.text
+        assert {quote.source for quote in step.quotes} <= _OFFICIAL_SOURCES, step.text
+    assert any(step.quotes for step in procedure.typed_steps)
+
+
+def _quotes() -> list[Quote]:
+    found = {q for _, p in _every_procedure() for step in p.typed_steps for q in step.quotes}
+    return sorted(found)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("quote", _quotes(), ids=lambda q: f"{q.source}:{q.text[:30]}")
+def test_quote_really_occurs_in_its_source(quote):
+    """Seed quotes are checked against the seed file; page quotes against the reference's record."""
+    name = (
+        f"seeds/{_SEED_FILES[quote.source]}" if quote.source in _SEED_FILES else "blink-models.md"
+    )
+    source = _reference_file(name)
+    if source is None:
+        pytest.skip("reference folder not mounted here")
+    assert quote.source in _SEED_FILES or quote.source.startswith("P")
+    assert _normalised(quote.text) in _normalised(source.read_text(encoding="utf-8"))
+
+
+def test_official_procedures_are_the_ones_blink_wrote_for_that_model():
+    """Blink's cover text (S1, P1, P2), doorbell page (P4) and Sync Module chart (P6) only."""
+    official = {(entry.key, p.name.value) for entry, p in _official()}
+    covers = {"outdoor_4", "outdoor_3", "indoor_3", "indoor_1", "xt", "xt2", "video_doorbell"}
+    expected = {(key, name) for key in covers for name in ("open_cover", "battery_change")}
+    expected |= {("video_doorbell", "power_cycle"), ("video_doorbell", "flashing_red")}
+    expected |= {("sync_module_1", "flashing_red"), ("sync_module_2", "flashing_red")}
+    assert official == expected

@@ -201,7 +201,7 @@ _TOOL_BREAKER = "Access to the circuit breaker of the doorbell chime (wired inst
 _TOOL_MAINS_BREAKER = "Access to the circuit breaker or switch feeding the floodlight"
 _TOOL_SMART_PLUG = "Optional: a smart plug, so Home Assistant can do it for you"
 
-_INSERT_CELLS_STEP = (
+_INSERT_CELLS_TEXT = (
     "Take out both old batteries and put in two new AA 1.5 V lithium non-rechargeable ones, "
     "each turned to match the + and - marks in the compartment."
 )
@@ -397,23 +397,77 @@ class _Cover(TypedDict):
     notes: tuple[str, ...]
 
 
+def _s1(text: str) -> Quote:
+    """Blink's own cover-removal text, in the seed file ``blink-official-battery-cover-removal``."""
+    return Quote("S1", text)
+
+
+def _blink_page(source: str, text: str) -> Quote:
+    """A Blink support page (P1-P9), quoted as the reference catalog records it."""
+    return Quote(source, text)
+
+
+# Blink's rule on cells, from its Outdoor 4 page and its cover FAQ.
+_CELLS_QUOTE = _blink_page(
+    "P2",
+    "Blink cameras are only compatible with size AA 1.5 volt Lithium non-rechargeable batteries",
+)
+
+
+_INSERT_CELLS_STEP = _step(_INSERT_CELLS_TEXT, StepKind.ACTION, _CELLS_QUOTE)
+_DOORBELL_INSERT_CELLS_STEP = _step(
+    "Take out both old batteries and put in two new AA lithium non-rechargeable ones, the way "
+    "round the diagram inside the case shows.",
+    StepKind.ACTION,
+    _s1("The Blink Video Doorbell uses two, size AA Lithium non-rechargeable batteries."),
+    _s1("a diagram shows the correct position to insert new batteries"),
+)
+
+
+def _own(text: str, kind: StepKind = StepKind.ACTION) -> StepText:
+    """A step in this catalog's own words, with no source sentence behind it."""
+    return _step(text, kind, own_wording=True)
+
+
 _OUTDOOR4_COVER: _Cover = {
     "open_steps": (
-        "Take the camera down from its mount.",
-        "Turn the screw on the back to the left (counter-clockwise) until it turns freely.",
-        (
+        _own("Take the camera down from its mount."),
+        _step(
+            "Turn the screw on the back to the left (counter-clockwise) until it turns freely.",
+            StepKind.ACTION,
+            _blink_page("P1", "turn the screw left (counterclockwise) until it rotates freely"),
+        ),
+        _step(
             "Put the opening tool (the right-angle adapter that came with the camera) against the "
-            "edge of the cover, lever it gently in one direction, and lift the cover off."
+            "edge of the cover, lever it gently in one direction, and lift the cover off.",
+            StepKind.ACTION,
+            _blink_page(
+                "P1",
+                "Use the right-angle/adapter opening tool to pry gently in one direction and lift "
+                "the cover",
+            ),
         ),
     ),
     "close_steps": (
-        (
+        _step(
             "Line up the post on the cover with the keyhole next to the USB port and push the "
-            "cover into place."
+            "cover into place.",
+            StepKind.ACTION,
+            _blink_page(
+                "P1",
+                "the cover has a post that fits only when aligned with the keyhole next to the USB "
+                "port. Push to close",
+            ),
         ),
-        (
+        _step(
             "Turn the screw to the right (clockwise) about three turns until it sits flush; the "
-            "opening tool, a coin or a large screwdriver all fit."
+            "opening tool, a coin or a large screwdriver all fit.",
+            StepKind.ACTION,
+            _blink_page(
+                "P1",
+                "turn the screw right (clockwise) about three turns until flush, with the opening "
+                "tool, a coin or a large screwdriver",
+            ),
         ),
     ),
     "tools": ("Blink opening tool (right-angle adapter) or a large flat screwdriver",),
@@ -423,25 +477,62 @@ _OUTDOOR4_COVER: _Cover = {
 
 _GEN3_COVER: _Cover = {
     "open_steps": (
-        "Take the camera off any mount or accessory, third-party ones included.",
-        "If a silicone cap covers the screw on the back, peel it off and keep it.",
-        (
-            "Turn the screw counter-clockwise with the opening tool that doubles as the mount "
-            "adapter (a coin or a flat screwdriver also works) until it spins freely."
+        _step(
+            "Take the camera off any mount or accessory, third-party ones included.",
+            StepKind.ACTION,
+            _s1(
+                "you must remove the camera from any mounts or accessories. This includes any "
+                "third-party products."
+            ),
         ),
-        (
+        _step(
+            "If a silicone cap covers the screw on the back, peel it off and keep it.",
+            StepKind.ACTION,
+            _s1(
+                "If it is present, remove the silicone protective cover from the fastening screw, "
+                "and keep it for future use."
+            ),
+        ),
+        _step(
+            "Turn the screw counter-clockwise with the opening tool that doubles as the mount "
+            "adapter (a coin or a flat screwdriver also works) until it spins freely.",
+            StepKind.ACTION,
+            _s1(
+                "Use the included opening tool, to turn the screw counter-clockwise (turning to "
+                "the left) until the screw spins freely."
+            ),
+            _s1("You can also use a coin, or flathead screwdriver."),
+        ),
+        _step(
             "Hold the camera on its side and press the tool sideways to ease the cover loose. "
             "Alternative: once the screw is fully undone, click the mounting end of the tool into "
-            "the cover and pull gently; the cover comes away with the tool."
+            "the cover and pull gently; the cover comes away with the tool.",
+            StepKind.ACTION,
+            _s1("Apply side pressure on the opening tool to gently pry the cover loose."),
+            _s1("be careful to hold the camera on its side"),
+            _s1("turn the opening tool around and insert the mounting end into the camera"),
         ),
     ),
     "close_steps": (
-        "Line up the guide notches and hold the cover against the camera.",
-        (
-            "Turn the screw clockwise about three turns, until snug but not overtightened; the "
-            "cover should sit flush with the body."
+        _step(
+            "Line up the guide notches and hold the cover against the camera.",
+            StepKind.ACTION,
+            _s1(
+                "Align the guide notches as shown, and gently hold the cover in place against the "
+                "camera body."
+            ),
         ),
-        "Put the silicone cap back over the screw if you kept it.",
+        _step(
+            "Turn the screw clockwise about three turns, until snug but not overtightened; the "
+            "cover should sit flush with the body.",
+            StepKind.ACTION,
+            _s1(
+                "Turn the screw clockwise (turning to the right) approximately three turns, or "
+                "until snug. Take care to prevent over-tightening."
+            ),
+            _s1("The cover should be flush with the camera body when you are done."),
+        ),
+        _own("Put the silicone cap back over the screw if you kept it."),
     ),
     "tools": ("Blink opening tool / mount adapter, a coin or a flat screwdriver",),
     "source_url": _URL_COVER_ALL_MODELS,
@@ -450,18 +541,36 @@ _GEN3_COVER: _Cover = {
 
 _XT_COVER: _Cover = {
     "open_steps": (
-        "Hold the camera with its back towards you.",
-        (
+        _step(
+            "Hold the camera with its back towards you.",
+            StepKind.ACTION,
+            _s1("Hold the camera so that the back is facing you."),
+        ),
+        _step(
             "Find the grey switch with an arrow pointing to the bottom of the camera; slide it "
-            "that way and keep holding it."
+            "that way and keep holding it.",
+            StepKind.ACTION,
+            _s1(
+                "a grey switch with an arrow facing toward the bottom of the camera. Slide and "
+                "hold that in the direction of the arrow."
+            ),
         ),
-        (
+        _step(
             "While holding the switch, pull the cover up with your thumb. The case is airtight, "
-            "so it can take some force."
+            "so it can take some force.",
+            StepKind.ACTION,
+            _s1(
+                "While doing this, pull up on the battery cover with your thumb. This may require "
+                "some force as the camera is air tight."
+            ),
         ),
-        "Lift the cover away.",
+        _step(
+            "Lift the cover away.",
+            StepKind.ACTION,
+            _s1("Lift the battery cover off of the camera."),
+        ),
     ),
-    "close_steps": ("Put the cover back in place and press it evenly until it sits firmly.",),
+    "close_steps": (_own("Put the cover back in place and press it evenly until it sits firmly."),),
     "tools": (),
     "source_url": _URL_COVER_ALL_MODELS,
     "notes": (
@@ -476,10 +585,20 @@ _XT_COVER: _Cover = {
 
 _INDOOR1_COVER: _Cover = {
     "open_steps": (
-        "Find the latch on the underside of the camera.",
-        "Slide the latch to free the battery cover, then take the cover off.",
+        _step(
+            "Find the latch on the underside of the camera.",
+            StepKind.ACTION,
+            _s1(
+                "The latch to remove the back cover of the Indoor (gen 1) camera is on the bottom."
+            ),
+        ),
+        _step(
+            "Slide the latch to free the battery cover, then take the cover off.",
+            StepKind.ACTION,
+            _s1("Slide the latch to release the battery cover."),
+        ),
     ),
-    "close_steps": ("Put the cover back and let the latch snap shut.",),
+    "close_steps": (_own("Put the cover back and let the latch snap shut."),),
     "tools": (),
     "source_url": _URL_COVER_ALL_MODELS,
     "notes": (
@@ -510,33 +629,75 @@ _GENERIC_CAMERA_COVER: _Cover = {
 
 # The doorbell opens off its back plate; wired installs need the breaker off first.
 _DOORBELL_OPEN_STEPS = (
-    _DOORBELL_BREAKER_OFF_STEP,
-    (
-        "Find the opening key: it came taped to the paper mounting template; Blink support can "
-        "send a new one."
+    _step(
+        _DOORBELL_BREAKER_OFF_STEP,
+        StepKind.ACTION,
+        _blink_page(
+            "P2",
+            "Before opening the back cover, turn off all power to the doorbell chime at the "
+            "circuit breaker",
+        ),
     ),
-    "Put the key into the slot at the bottom of the doorbell.",
-    (
+    _step(
+        "Find the opening key: it came taped to the paper mounting template; Blink support can "
+        "send a new one.",
+        StepKind.ACTION,
+        _s1(
+            "use the Opening Key that came taped to the paper template in the product box. If you "
+            "need another key, contact Blink support."
+        ),
+    ),
+    _step(
+        "Put the key into the slot at the bottom of the doorbell.",
+        StepKind.ACTION,
+        _s1("Put the key into the opening at the base of the Blink Video Doorbell."),
+    ),
+    _step(
         "With a battery cover: push the key straight in until the grey catch lets go. With an open "
         "battery bay: pull the key slightly towards you to open the latch, then slide the doorbell "
-        "up while tilting it away from the back plate."
+        "up while tilting it away from the back plate.",
+        StepKind.ACTION,
+        _s1("pressing the key straight into the slot until the grey catch is released."),
+        _s1(
+            "the latch is opened by pulling the key toward you slightly. When released, slide the "
+            "doorbell up while pivoting away from the back plate."
+        ),
     ),
-    (
+    _step(
         "With a battery cover: press the grey release button and lift the weatherproof door off. "
-        "Keep it safe; the doorbell needs it to work properly."
+        "Keep it safe; the doorbell needs it to work properly.",
+        StepKind.ACTION,
+        _s1("Press the grey release button to open, then lift the door, to remove."),
+        _s1("keep it safe when you change batteries, because the door is important for proper"),
     ),
 )
 _DOORBELL_CLOSE_STEPS = (
-    (
+    _step(
         "With a battery cover: slide the door's tabs into the slots next to the terminal screws "
-        "and press until it clicks shut."
+        "and press until it clicks shut.",
+        StepKind.ACTION,
+        _s1("Insert tabs of the door into the slots near terminal screws."),
+        _s1("press until a click confirms it is secure."),
     ),
-    (
+    _step(
         "Put the doorbell back on its plate. With a battery cover: hook the top on first, then "
         "press the bottom in until it clicks. With an open bay: line up the pins, press firmly, "
-        "then push down until the bottom edges line up and you feel a click."
+        "then push down until the bottom edges line up and you feel a click.",
+        StepKind.ACTION,
+        _s1(
+            "Align the top of the doorbell with the top of the back plate so that the hook sets, "
+            "then press the bottom against the back plate firmly until you feel and hear a click."
+        ),
+        _s1(
+            "lining up the pins and using a two step motion - press the doorbell against the back "
+            "plate firmly (with moderate force), then push down to line up the bottom edges."
+        ),
     ),
-    _DOORBELL_BREAKER_ON_STEP,
+    _step(
+        _DOORBELL_BREAKER_ON_STEP,
+        StepKind.CHECK,
+        _s1("Press the doorbell button to test it."),
+    ),
 )
 _DOORBELL_COVER_NOTES = (_C_SHOCK_WORDING, _C_DOORBELL_BUTTON)
 
@@ -563,6 +724,7 @@ def _battery_change(
     official: bool,
     claim_note: str,
     cells_warning: str = _CELLS_WARNING,
+    insert_step: StepLike = _INSERT_CELLS_STEP,
     warnings: tuple[str, ...] = (),
     notes: tuple[str, ...] = (),
 ) -> ProcedureText:
@@ -571,7 +733,7 @@ def _battery_change(
     Where Blink's text is not for this model (``official`` False) the cell type is another
     model's, so it is given as unconfirmed.
     """
-    insert = _INSERT_CELLS_STEP if official else _INSERT_CELLS_UNCONFIRMED_STEP
+    insert = insert_step if official else _INSERT_CELLS_UNCONFIRMED_STEP
     return _procedure(
         _TITLE_BATTERY_CHANGE,
         (*cover["open_steps"], insert, *cover["close_steps"]),
@@ -616,17 +778,21 @@ _RECONNECT_STEP = (
 
 
 def _battery_power_cycle_steps(
-    cover: _Cover, off_seconds: int, *, may_use_usb: bool
+    cover: _Cover, off_seconds: int, *, may_use_usb: bool, quote: Quote | None = None
 ) -> tuple[StepLike, ...]:
-    """Batteries out, wait, batteries back: how every battery device is restarted."""
+    """Batteries out, wait, batteries back: how every battery device is restarted.
+
+    ``quote`` is Blink's sentence for this restart, where Blink wrote one (the doorbell).
+    """
     usb = " If it also runs from a USB cable, unplug that too." if may_use_usb else ""
+    quotes = () if quote is None else (quote,)
     return (
         *cover["open_steps"],
-        f"Take both batteries out.{usb}",
-        _step(f"Leave it without power for {off_seconds} seconds.", StepKind.WAIT),
-        "Put the batteries back in.",
+        _step(f"Take both batteries out.{usb}", StepKind.ACTION, *quotes),
+        _step(f"Leave it without power for {off_seconds} seconds.", StepKind.WAIT, *quotes),
+        _step("Put the batteries back in.", StepKind.ACTION, *quotes),
         *cover["close_steps"],
-        _step(_RECONNECT_STEP, StepKind.WAIT),
+        _own(_RECONNECT_STEP, StepKind.WAIT),
     )
 
 
@@ -636,7 +802,7 @@ def _plug_power_cycle_steps(unplug: str, replug: str) -> tuple[StepLike, ...]:
         unplug,
         _step(f"Wait {DEFAULT_OFF_SECONDS} seconds.", StepKind.WAIT),
         replug,
-        _step(_RECONNECT_STEP, StepKind.WAIT),
+        _own(_RECONNECT_STEP, StepKind.WAIT),
     )
 
 
@@ -1087,6 +1253,13 @@ def _mini() -> dict[str, ProcedureText]:
     }
 
 
+# Blink's Video Doorbell light page, as the reference records it.
+_DOORBELL_RESTART_QUOTE = _blink_page(
+    "P4",
+    "If the red LED does not flash as expected, remove the batteries for five seconds and then "
+    "reinsert them.",
+)
+
 _DOORBELL_POWER_NOTE = (
     "The batteries are always the doorbell's main power, even when it is wired; the chime "
     "wiring only needs to supply at least 16 V AC for Blink's power check to pass. Adding the "
@@ -1110,7 +1283,12 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
     }
     shock = (_DOORBELL_SHOCK_WARNING,)
     power_cycle = _power_cycle(
-        _battery_power_cycle_steps(cover, off_seconds, may_use_usb=False),
+        _battery_power_cycle_steps(
+            cover,
+            off_seconds,
+            may_use_usb=False,
+            quote=_DOORBELL_RESTART_QUOTE if official else None,
+        ),
         off_seconds=off_seconds,
         minutes=10,
         source_url=_URL_DOORBELL_LEDS,
@@ -1139,6 +1317,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             official=official,
             claim_note="Blink states no battery life for the doorbell.",
             cells_warning=_DOORBELL_CELLS_WARNING,
+            insert_step=_DOORBELL_INSERT_CELLS_STEP,
             warnings=shock,
             notes=(_DOORBELL_POWER_NOTE,) if official else (),
         ),
@@ -1177,23 +1356,32 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
         "flashing_red": _procedure(
             _TITLE_FLASHING_RED,
             (
-                (
+                _step(
                     f"{chart} blinking red means pairing mode: it is waiting to be set up. Finish "
-                    "adding it in the Blink app (+ button, then scan the code inside the case)."
+                    "adding it in the Blink app (+ button, then scan the code inside the case).",
+                    StepKind.CHECK,
+                    _blink_page("P4", "Pairing mode, ready for setup"),
                 ),
-                (
+                _step(
                     f"{chart} solid red means the setup failed: try it again, and consider fresh "
-                    "batteries."
+                    "batteries.",
+                    StepKind.CHECK,
+                    _blink_page("P4", "Setup unsuccessful; retry, and consider replacing the"),
                 ),
-                (
+                _step(
                     f"If the red light does not flash when it should, take the batteries out for "
-                    f"{off_seconds} seconds and put them back ({_get('power_cycle')})."
+                    f"{off_seconds} seconds and put them back ({_get('power_cycle')}).",
+                    StepKind.ACTION,
+                    _DOORBELL_RESTART_QUOTE,
                 ),
-                (
+                _step(
                     f"{chart} blinking blue means the button was pressed, and no light that it is "
-                    "set up and online."
+                    "set up and online.",
+                    StepKind.INFO,
+                    _blink_page("P4", "Doorbell pressed"),
+                    _blink_page("P4", "Setup complete and online"),
                 ),
-                _SUPPORT_STEP,
+                _own(_SUPPORT_STEP, StepKind.SUPPORT),
             ),
             minutes=10,
             source_url=_URL_DOORBELL_LEDS,
@@ -1383,22 +1571,40 @@ def _sync_module(*, charted: bool, reset_named: bool) -> dict[str, ProcedureText
             _TITLE_FLASHING_RED,
             (
                 *(() if charted else (_step(_UNCHARTED_LIGHTS_STEP, StepKind.INFO),)),
-                (
+                _step(
                     "The lights are on top of the module. Blink documents a solid red light, not a "
                     "flashing one: it means the module cannot join the network, often because the "
-                    "Wi-Fi password is wrong."
+                    "Wi-Fi password is wrong.",
+                    StepKind.INFO,
+                    _blink_page("P6", "the LEDs are on top"),
+                    _blink_page(
+                        "P6", "Cannot connect to the network, or the Wi-Fi password may be wrong"
+                    ),
                 ),
-                (
+                _own(
                     "Check the Wi-Fi password and that the 2.4 GHz network is reachable from where "
-                    "the module stands."
+                    "the module stands.",
+                    StepKind.CHECK,
                 ),
-                (
+                _step(
                     "Solid blue with blinking green: the module is offline and trying to rejoin "
-                    "its network; give it a few minutes, then restart the router."
+                    "its network; give it a few minutes, then restart the router.",
+                    StepKind.CHECK,
+                    _blink_page("P6", "Offline, trying to reconnect to the previous network"),
                 ),
-                "Blinking blue with solid green: it is waiting to be set up; add it in the app.",
-                "Solid blue: it is starting up. Solid blue with solid green: it is online.",
-                (
+                _step(
+                    "Blinking blue with solid green: it is waiting to be set up; add it in the "
+                    "app.",
+                    StepKind.CHECK,
+                    _blink_page("P6", "Pairing mode, ready to be set up"),
+                ),
+                _step(
+                    "Solid blue: it is starting up. Solid blue with solid green: it is online.",
+                    StepKind.INFO,
+                    _blink_page("P6", "Solid blue | Starting up"),
+                    _blink_page("P6", "Solid blue + solid green | Online"),
+                ),
+                _own(
                     f"If the red light stays, restart the module ({_get('power_cycle')}); as "
                     f"a last resort, reset it ({_get('sync_module_reset')})."
                 ),
