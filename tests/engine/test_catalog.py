@@ -122,6 +122,8 @@ def test_applicable_procedures_follow_power_and_kind(entry):
         ProcedureName.REMOVE_FROM_ACCOUNT,
         ProcedureName.FLASHING_RED,
         ProcedureName.OFFLINE,
+        ProcedureName.ADD_AGAIN,
+        ProcedureName.FIRMWARE_CHECK,
     }
     assert common <= names
     battery_only = {ProcedureName.OPEN_COVER, ProcedureName.BATTERY_CHANGE}
@@ -136,6 +138,12 @@ def test_applicable_procedures_follow_power_and_kind(entry):
     is_module = entry.kind is DeviceKind.SYNC_MODULE
     assert (ProcedureName.SYNC_MODULE_RESET in names) is is_module
     assert (ProcedureName.FACTORY_RESET in names) is not is_module
+    # Blink's local-storage page names the Sync Module 2, XR and Core; not the 1st Gen.
+    has_storage = is_module and entry.key != "sync_module_1"
+    assert (ProcedureName.LOCAL_STORAGE in names) is has_storage
+    # Blink's note on mounts with their own batteries sits in its 3rd Gen section.
+    gen3 = entry.key in {"outdoor_3", "indoor_3"}
+    assert (ProcedureName.ACCESSORY_BATTERIES in names) is gen3
 
 
 def test_minis_have_no_battery_at_all():
@@ -700,6 +708,10 @@ _COVER_PAGES = frozenset(
 )
 _DOORBELL_LIGHTS = "https://blink.helpjuice.com/using-blink-video-doorbell/2464753"
 _SYNC_MODULE_LIGHTS = "https://support.blinkforhome.com/usando-sync-module-2/2258854"
+_LOCAL_STORAGE_PAGE = (
+    "https://support.blinkforhome.com/en_US/using-your-sync-module/"
+    "sync-module-2-local-storage-operation"
+)
 # The Blink pages that are about each procedure (blink-models.md §5); anything else links the
 # support home with search words.
 _PAGES_ABOUT: dict[ProcedureName, frozenset[str]] = {
@@ -709,6 +721,7 @@ _PAGES_ABOUT: dict[ProcedureName, frozenset[str]] = {
     ProcedureName.SOFT_RESET: frozenset({_DOORBELL_LIGHTS}),
     ProcedureName.FLASHING_RED: frozenset({_DOORBELL_LIGHTS, _SYNC_MODULE_LIGHTS}),
     ProcedureName.REMOVE_FROM_ACCOUNT: frozenset({"https://blink.helpjuice.com/602656"}),
+    ProcedureName.LOCAL_STORAGE: frozenset({_LOCAL_STORAGE_PAGE}),
 }
 
 
@@ -786,4 +799,85 @@ def test_official_procedures_are_the_ones_blink_wrote_for_that_model():
     expected = {(key, name) for key in covers for name in ("open_cover", "battery_change")}
     expected |= {("video_doorbell", "power_cycle"), ("video_doorbell", "flashing_red")}
     expected |= {("sync_module_1", "flashing_red"), ("sync_module_2", "flashing_red")}
+    expected |= {(key, "local_storage") for key in ("sync_module_2", "sync_module_xr")}
+    expected |= {("sync_module_core", "local_storage")}
     assert official == expected
+
+
+# --- Guides added for what users asked and the sources support ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "words", "absent"),
+    [
+        ("sync_module_2", ("USB-A", "256 GB", "exFAT"), "microSD"),
+        ("sync_module_xr", ("microSD", "10 Mbit/s"), "USB-A port"),
+        ("sync_module_core", ("no local storage", "Clip Backup"), "Plug the drive"),
+    ],
+)
+def test_local_storage_is_blinks_answer_for_each_module(key, words, absent):
+    procedure = find_model(key).procedures[ProcedureName.LOCAL_STORAGE]
+    steps = " ".join(procedure.steps)
+    assert procedure.official
+    assert all(word in steps for word in words)
+    assert absent not in steps
+    assert "local-storage" in procedure.source_url
+
+
+def test_unknown_module_gets_every_storage_answer_unofficially():
+    procedure = model_for("kalahari", kind=DeviceKind.SYNC_MODULE).procedures[
+        ProcedureName.LOCAL_STORAGE
+    ]
+    assert not procedure.official
+    assert all(word in procedure.steps[0] for word in ("USB-A", "microSD", "Core"))
+
+
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_add_again_deletes_first_scans_the_code_and_joins_wifi(entry):
+    steps = entry.procedures[ProcedureName.ADD_AGAIN].steps
+    assert "'remove_from_account'" in steps[0]
+    assert "serial number" in steps[1]
+    assert "QR code" in " ".join(steps)
+    assert "2.4 GHz" in " ".join(steps)
+
+
+def test_add_again_says_where_the_serial_is_only_where_a_source_does():
+    def label(code: str) -> str:
+        return model_for(code).procedures[ProcedureName.ADD_AGAIN].steps[1]
+
+    assert "inside the back cover" in label("catalina")
+    assert "under the battery cover" in label("xt2")
+    assert "inside the battery case" in label("lotus")
+    for code in ("owl", "sedona", "tulip", "sm2", "superior"):
+        assert "no source gives where" in label(code), code
+
+
+def test_battery_cameras_start_over_through_add_again():
+    offline = model_for("catalina").procedures[ProcedureName.OFFLINE]
+    assert "'add_again'" in offline.steps[-2]
+
+
+@pytest.mark.parametrize("code", ["catalina", "catalina_indoor"])
+def test_accessories_with_own_batteries_are_named_without_invented_cells(code):
+    procedure = model_for(code).procedures[ProcedureName.ACCESSORY_BATTERIES]
+    steps = " ".join(procedure.steps)
+    assert "Floodlight mount" in steps
+    assert "Solar Panel Mount" in steps
+    assert "AA" not in steps
+
+
+def test_firmware_check_reads_the_version_and_lets_blink_update():
+    steps = " ".join(model_for("sedona").procedures[ProcedureName.FIRMWARE_CHECK].steps)
+    assert "firmware version" in steps
+    assert "by itself" in steps
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "nl"])
+def test_every_procedure_key_is_offered_and_named_in_every_language(language):
+    services = (_TRANSLATIONS.parent / "services.yaml").read_text(encoding="utf-8")
+    labels = json.loads((_TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))[
+        "selector"
+    ]["procedure"]["options"]
+    for name in ProcedureName:
+        assert f"            - {name.value}\n" in services
+        assert labels[name.value].strip()

@@ -55,6 +55,10 @@ class ProcedureName(StrEnum):
     SYNC_MODULE_RESET = "sync_module_reset"
     FLASHING_RED = "flashing_red"
     OFFLINE = "offline"
+    ADD_AGAIN = "add_again"
+    FIRMWARE_CHECK = "firmware_check"
+    LOCAL_STORAGE = "local_storage"
+    ACCESSORY_BATTERIES = "accessory_batteries"
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,10 @@ SEARCH_WORDS = {
     "sync_module_reset": "reset",
     "flashing_red": "red light",
     "offline": "offline",
+    "add_again": "add device",
+    "firmware_check": "firmware update",
+    "local_storage": "local storage",
+    "accessory_batteries": "accessory batteries",
 }
 
 # --- Titles (the same names as the action's procedure selector) -------------------------------
@@ -173,6 +177,10 @@ _TITLE_REMOVE = "Remove from the Blink account"
 _TITLE_SYNC_MODULE_RESET = "Reset the Sync Module"
 _TITLE_FLASHING_RED = "Flashing red light"
 _TITLE_OFFLINE = "Device offline"
+_TITLE_ADD_AGAIN = "Add the device again"
+_TITLE_FIRMWARE_CHECK = "Check the firmware"
+_TITLE_LOCAL_STORAGE = "Local storage"
+_TITLE_ACCESSORY_BATTERIES = "Accessories with their own batteries"
 
 
 def _get_the(name: str) -> str:
@@ -1032,8 +1040,8 @@ def _reset_last_resort(how: str) -> str:
 # the camera, which does take it out of the account, and adding it again.
 _READD_LAST_RESORT = (
     "Delete and add again (last resort): delete the camera in the Blink app, which removes it "
-    "from your account, then add it again with the + button and set it up from the start (see "
-    f"{_get('factory_reset')}). Blink documents no reset button for it."
+    "from your account, then add it again with the + button and set it up from the start "
+    f"({_get('add_again')}). Blink documents no reset button for it."
 )
 
 
@@ -1127,8 +1135,278 @@ def _flashing_red(
     )
 
 
+# --- Guides every model shares: add again, firmware ------------------------------------------
+
+
+def _s3(text: str) -> Quote:
+    """The third-party reset guide (seed ``blink-reset-guide``); never enough for 'official'."""
+    return Quote("S3", text)
+
+
+# Where the serial number and its QR code are, for the models a source describes.
+_LABEL_UNDER_COVER = (
+    "The serial number (DSN) and its QR code are on a sticker inside the back cover "
+    f"({_get('open_cover')})."
+)
+_LABEL_UNKNOWN = (
+    "Find the serial number (DSN) and its QR code on the device's label; no source gives where "
+    "the label is on this model."
+)
+
+
+_GEN3_LABEL = _step(
+    _LABEL_UNDER_COVER,
+    StepKind.ACTION,
+    _s1("cameras have batteries and a Serial Number (DSN) sticker inside the back cover"),
+)
+_XT_LABEL = _step(
+    f"The serial number (DSN) is under the battery cover ({_get('open_cover')}).",
+    StepKind.ACTION,
+    _s1("access your camera's Device Serial Number (DSN)"),
+)
+_DOORBELL_LABEL = _step(
+    f"The QR code and the serial number (DSN) are inside the battery case ({_get('open_cover')}).",
+    StepKind.ACTION,
+    _s1("Inside the battery case you can find the QR code and corresponding Device Serial Number"),
+)
+
+
+def _add_again(label: StepLike, sync: _SyncLink) -> ProcedureText:
+    """Setting a device up again after Delete Device or a reset, from the app's + button."""
+    module = {
+        "required": " and to its Sync Module",
+        "optional": " (and to a Sync Module, if you use one)",
+        "self": "",
+    }[sync]
+    return _procedure(
+        _TITLE_ADD_AGAIN,
+        (
+            _own(
+                "If the device still shows in your Blink app, or belonged to someone else, delete "
+                f"it from that account first ({_get('remove_from_account')})."
+            ),
+            label,
+            _step(
+                "In the Blink app, tap +, choose the kind of device, then scan the QR code or type "
+                "the serial number.",
+                StepKind.ACTION,
+                _s3("tap the “+” icon, scan the QR code, and follow the setup prompts"),
+            ),
+            _step(
+                f"Follow the prompts to connect it to your 2.4 GHz Wi-Fi{module}. Keep it close to "
+                "the router while you do.",
+                StepKind.ACTION,
+                _s3("Ensure your camera connects to a 2.4 GHz Wi-Fi network"),
+                _s3("Keep the camera and Sync Module close to the router during setup"),
+            ),
+            _own(
+                "Check that it shows as online in the Blink app; Home Assistant picks it up at its "
+                "next poll.",
+                StepKind.CHECK,
+            ),
+        ),
+        minutes=10,
+        source_url=BLINK_SUPPORT_HOME,
+        official=False,
+        tools=(_TOOL_PHONE,),
+        notes=(
+            (
+                "Blink's cover page says the serial number is needed to add a device and offers "
+                "the QR code for scanning; the app steps come from a third-party guide."
+            ),
+        ),
+    )
+
+
+def _firmware_check() -> ProcedureText:
+    """Blink updates firmware by itself; the user can only read the version and let it update."""
+    return _procedure(
+        _TITLE_FIRMWARE_CHECK,
+        (
+            _own(
+                "Read the firmware version Blink reports for the device: Home Assistant shows it "
+                "on the device's page (Settings, Devices & services, Blink Care, the device).",
+                StepKind.CHECK,
+            ),
+            _step(
+                "Blink installs firmware updates by itself; neither Home Assistant nor the app "
+                "offers an update button. Keep the device powered and online, and after a reset "
+                "leave it alone for about five minutes so it can fetch an update.",
+                StepKind.WAIT,
+                _s3("leave the camera alone for 5 minutes. It will often automatically download"),
+            ),
+            _step(
+                "Keep the Blink app on your phone up to date as well.",
+                StepKind.ACTION,
+                _s3("make sure your app and device firmware are up to date"),
+            ),
+            _own(
+                "If the version never changes while the device misbehaves, ask Blink support "
+                f"which version is current ({BLINK_SUPPORT_HOME}).",
+                StepKind.SUPPORT,
+            ),
+        ),
+        minutes=5,
+        source_url=BLINK_SUPPORT_HOME,
+        official=False,
+        notes=(
+            (
+                "No Blink page on checking firmware was found; automatic updates are a third-party "
+                "guide's observation."
+            ),
+        ),
+    )
+
+
+def _everyday(label: StepLike, sync: _SyncLink) -> dict[str, ProcedureText]:
+    """The guides every model has besides its own: add it again, check its firmware."""
+    return {"add_again": _add_again(label, sync), "firmware_check": _firmware_check()}
+
+
+# --- Sync Module local storage (Blink's local-storage page) --------------------------------------
+
+_URL_LOCAL_STORAGE = (
+    "https://support.blinkforhome.com/en_US/using-your-sync-module/"
+    "sync-module-2-local-storage-operation"
+)
+_LEGACY_CAMERAS_STEP = _step(
+    "The XT, XT2 and Indoor (gen 1) cannot save clips to local storage.",
+    StepKind.INFO,
+    _blink_page("P7", "XT, XT2 and Indoor (gen 1) cannot use local storage."),
+)
+_STORAGE_APP_STEP = _own(
+    "Turn local storage on and manage it in the Blink app, from the Sync Module's settings; "
+    "Blink's linked page walks through it."
+)
+_SM2_DRIVE_QUOTE = _blink_page(
+    # The reference's own dash and sign, so the quote is found in it.
+    "P7",
+    "Sync Module 2 uses a USB-A drive (1–256 GB, exFAT recommended, ≥375 MB free)",  # noqa: RUF001
+)
+_XR_CARD_QUOTE = _blink_page("P7", "Sync Module XR uses a microSD card")
+_CORE_NONE_QUOTE = _blink_page("P7", "Sync Module Core supports neither local storage nor Clip")
+
+_LOCAL_STORAGE_STEPS: dict[str, tuple[StepLike, ...]] = {
+    "sync_module_2": (
+        _step(
+            "Use a USB flash drive (USB-A) of 1 to 256 GB with at least 375 MB free; Blink "
+            "recommends the exFAT format.",
+            StepKind.ACTION,
+            _SM2_DRIVE_QUOTE,
+        ),
+        _step(
+            "Plug the drive into the Sync Module 2's USB-A port.",
+            StepKind.ACTION,
+            _blink_page("P7", "USB-A port for local storage"),
+        ),
+        _LEGACY_CAMERAS_STEP,
+        _STORAGE_APP_STEP,
+    ),
+    "sync_module_xr": (
+        _step(
+            "Use a microSD card of 1 to 256 GB with at least 375 MB free that writes at 10 Mbit/s "
+            "or faster; Blink recommends the exFAT format.",
+            StepKind.ACTION,
+            _XR_CARD_QUOTE,
+            _blink_page("P7", "(same limits, ≥10 Mbit/s write)"),
+        ),
+        _step("Put the card into the Sync Module XR.", StepKind.ACTION, _XR_CARD_QUOTE),
+        _LEGACY_CAMERAS_STEP,
+        _STORAGE_APP_STEP,
+    ),
+    "sync_module_core": (
+        _step(
+            "The Sync Module Core has no local storage and no Clip Backup: it cannot save clips "
+            "to a drive or a card.",
+            StepKind.INFO,
+            _CORE_NONE_QUOTE,
+        ),
+        _step(
+            "To keep clips locally you need a Sync Module 2 (USB drive) or a Sync Module XR "
+            "(microSD card) instead.",
+            StepKind.INFO,
+            _SM2_DRIVE_QUOTE,
+            _XR_CARD_QUOTE,
+        ),
+    ),
+    "generic": (
+        _step(
+            "What this module can store clips on depends on its model: a Sync Module 2 takes a "
+            "USB-A drive, a Sync Module XR a microSD card, and a Sync Module Core nothing at all. "
+            "Look up your model's local_storage procedure by name for its steps.",
+            StepKind.INFO,
+            _SM2_DRIVE_QUOTE,
+            _XR_CARD_QUOTE,
+            _CORE_NONE_QUOTE,
+        ),
+        _LEGACY_CAMERAS_STEP,
+    ),
+}
+
+
+def _local_storage(model: str) -> ProcedureText:
+    """Blink's local-storage page, one model's part of it; official only for a named model."""
+    return _procedure(
+        _TITLE_LOCAL_STORAGE,
+        _LOCAL_STORAGE_STEPS[model],
+        minutes=5,
+        source_url=_URL_LOCAL_STORAGE,
+        official=model != "generic",
+        notes=(
+            "The limits come from Blink's local-storage page for the Sync Module 2, XR and Core.",
+        ),
+    )
+
+
+# --- Accessories with batteries of their own (Blink's cover page, 3rd Gen section) ---------------
+
+
+def _accessory_batteries() -> ProcedureText:
+    """Blink says some mounts carry their own batteries; it publishes nothing else about them."""
+    return _procedure(
+        _TITLE_ACCESSORY_BATTERIES,
+        (
+            _step(
+                "Some Blink accessories, such as the Floodlight mount and the Solar Panel Mount, "
+                "have batteries of their own, separate from the camera's.",
+                StepKind.INFO,
+                _s1(
+                    "Some Blink camera accessories like the Floodlight and Solar Panel Mount have "
+                    "their own batteries."
+                ),
+            ),
+            _own(
+                "Blink Care reports only the camera's own batteries; an accessory's batteries can "
+                "run down without any warning here.",
+                StepKind.INFO,
+            ),
+            _step(
+                "Before opening the camera's battery cover, take the camera out of the accessory.",
+                StepKind.ACTION,
+                _s1("you must remove the camera from any mounts or accessories"),
+            ),
+            _own(
+                "No source gives the accessories' battery type or how to change them: follow the "
+                "accessory's own instructions or ask Blink support.",
+                StepKind.SUPPORT,
+            ),
+        ),
+        minutes=5,
+        source_url=BLINK_SUPPORT_HOME,
+        official=False,
+        notes=(
+            (
+                "Battery counts and types for the Floodlight mount and the Solar Panel Mount were "
+                "not found in any source, so none is given."
+            ),
+        ),
+    )
+
+
 # Guides that are the same on every model (app steps, the general offline order).
-_GENERAL_PROCEDURES = frozenset({"remove_from_account", "offline"})
+_GENERAL_PROCEDURES = frozenset(
+    {"remove_from_account", "offline", "add_again", "firmware_check", "local_storage"}
+)
 
 
 def _borrowed(procedures: dict[str, ProcedureText], lender: str) -> dict[str, ProcedureText]:
@@ -1166,6 +1444,7 @@ def _battery_camera(
     reset_notes: tuple[str, ...],
     claim_note: str,
     battery_notes: tuple[str, ...] = (),
+    label: StepLike = _LABEL_UNKNOWN,
 ) -> dict[str, ProcedureText]:
     """Every battery camera: cover, cells, restart, and delete-and-re-add instead of a reset.
 
@@ -1196,6 +1475,7 @@ def _battery_camera(
             sync=sync,
             last_resort=_READD_LAST_RESORT,
         ),
+        **_everyday(label if official else _LABEL_UNKNOWN, sync),
     }
 
 
@@ -1250,6 +1530,7 @@ def _mini() -> dict[str, ProcedureText]:
             sync="optional",
             last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
+        **_everyday(_LABEL_UNKNOWN, "optional"),
     }
 
 
@@ -1396,6 +1677,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             sync="optional",
             last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
+        **_everyday(_DOORBELL_LABEL if official else _LABEL_UNKNOWN, "optional"),
     }
 
 
@@ -1459,6 +1741,7 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
             sync="optional",
             last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
+        **_everyday(_LABEL_UNKNOWN, "optional"),
     }
 
 
@@ -1518,12 +1801,15 @@ def _sync_module_reset(
     return reset if reset_named else _borrowed({"reset": reset}, "Sync Module 2")["reset"]
 
 
-def _sync_module(*, charted: bool, reset_named: bool) -> dict[str, ProcedureText]:
+def _sync_module(
+    *, charted: bool, reset_named: bool, storage: str | None
+) -> dict[str, ProcedureText]:
     """Every Sync Module: the same (third-party) reset; Blink's light chart where it applies.
 
     ``charted`` is True only for the modules Blink's light chart is written for; the others get
     the chart's meanings as a borrowed reading, never as fact. ``reset_named`` is True for the
     modules the only reset guide names (Sync Module 2 and XR); the others borrow its steps.
+    ``storage`` names the part of Blink's local-storage page for this module (None: no part).
     """
     cameras_wait = (
         "Every camera attached to this module stops reporting until the module is back online.",
@@ -1627,6 +1913,8 @@ def _sync_module(*, charted: bool, reset_named: bool) -> dict[str, ProcedureText
             sync="self",
             last_resort=_reset_last_resort(f"reset the module ({_get('sync_module_reset')})."),
         ),
+        **_everyday(_LABEL_UNKNOWN, "self"),
+        **({} if storage is None else {"local_storage": _local_storage(storage)}),
     }
 
 
@@ -1729,15 +2017,22 @@ def _outdoor4_procedures(*, official: bool, sync: _SyncLink) -> dict[str, Proced
 
 
 def _gen3_procedures() -> dict[str, ProcedureText]:
-    """Outdoor and Indoor (3rd Gen) share the screw cover and the battery compartment."""
-    return _battery_camera(
-        _GEN3_COVER,
-        official=True,
-        sync="required",
-        button_hint=_INSIDE_BUTTON_HINT,
-        reset_notes=(_C_WIRELESS_BUTTON,),
-        claim_note=_CLAIM_FROM_REVIEWS,
-    )
+    """Outdoor and Indoor (3rd Gen) share the screw cover and the battery compartment.
+
+    Blink's page for them is the one that says some mounts carry batteries of their own.
+    """
+    return {
+        **_battery_camera(
+            _GEN3_COVER,
+            official=True,
+            sync="required",
+            button_hint=_INSIDE_BUTTON_HINT,
+            reset_notes=(_C_WIRELESS_BUTTON,),
+            claim_note=_CLAIM_FROM_REVIEWS,
+            label=_GEN3_LABEL,
+        ),
+        "accessory_batteries": _accessory_batteries(),
+    }
 
 
 def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
@@ -1753,6 +2048,7 @@ def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
         ),
         reset_notes=(_UNOFFICIAL_NOTE,),
         claim_note=claim_note,
+        label=_XT_LABEL,
     )
 
 
@@ -1960,7 +2256,7 @@ MODELS: tuple[ModelText, ...] = (
         DeviceKind.SYNC_MODULE,
         aliases=("Sync Module 1", "Sync Module (gen 1)"),
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(charted=True, reset_named=False),
+        procedures=_sync_module(charted=True, reset_named=False, storage=None),
     ),
     _mains_model(
         "sync_module_2",
@@ -1968,7 +2264,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module 2",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_LEDS,
-        procedures=_sync_module(charted=True, reset_named=True),
+        procedures=_sync_module(charted=True, reset_named=True, storage="sync_module_2"),
         model_notes=(
             (
                 "Reports type 'sm2' with subtype 'vinnie'. The subtype 'billy' is rarer: one "
@@ -1983,7 +2279,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module XR",
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_XR_FAQ,
-        procedures=_sync_module(charted=False, reset_named=True),
+        procedures=_sync_module(charted=False, reset_named=True, storage="sync_module_xr"),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -1997,7 +2293,7 @@ MODELS: tuple[ModelText, ...] = (
         "Sync Module Core",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(charted=False, reset_named=False),
+        procedures=_sync_module(charted=False, reset_named=False, storage="sync_module_core"),
         model_notes=(
             (
                 "Blink's API code for this module is unconfirmed, so it is only found by name. It "
@@ -2080,7 +2376,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
         "Blink Sync Module ({code})",
         DeviceKind.SYNC_MODULE,
         support_url=BLINK_SUPPORT_HOME,
-        procedures=_sync_module(charted=False, reset_named=False),
+        procedures=_sync_module(charted=False, reset_named=False, storage="generic"),
         model_notes=(
             _GENERIC_NOTE,
             (
