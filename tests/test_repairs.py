@@ -23,6 +23,7 @@ from custom_components.blink_care.engine.battery import BatteryHealth, Replaceme
 from custom_components.blink_care.engine.catalog import (
     ModelEntry,
     ProcedureName,
+    StepKind,
     battery_description,
     model_for,
 )
@@ -70,6 +71,12 @@ def _camera(sim: SimCloud) -> SimDevice:
 
 def _model(device: SimDevice) -> ModelEntry:
     return model_for(device.product_code)
+
+
+def _power_cycle_step(model: ModelEntry) -> int:
+    """Where the offline guide asks for a power cycle (the step the plug button belongs to)."""
+    steps = model.procedures[ProcedureName.OFFLINE].typed_steps
+    return next(i for i, step in enumerate(steps) if step.kind is StepKind.POWER_CYCLE)
 
 
 def _own_issues(issue_registry: ir.IssueRegistry) -> dict[str, ir.IssueEntry]:
@@ -207,7 +214,8 @@ async def test_battery_fix_flow_records_the_replacement(
     assert result["step_id"] == "battery"
     assert result["menu_options"] == ["replaced", "later"]
     steps = result["description_placeholders"]["steps"]
-    assert steps.startswith(f"1. {procedure.steps[0]}")
+    # Blink's battery-type warning comes before the steps that open the camera.
+    assert steps.index(procedure.warnings[-1]) < steps.index(f"1. {procedure.steps[0]}")
     assert f"{len(procedure.steps)}. {procedure.steps[-1]}" in steps
     assert result["description_placeholders"]["battery"] == battery_description(_model(camera))
 
@@ -567,7 +575,7 @@ async def test_power_cycle_from_the_guide_through_a_smart_plug(
     await hass.async_block_till_done()
     await _take_offline(hass, freezer, sim, mini.serial)
     guide = _model(mini).procedures[ProcedureName.OFFLINE].steps
-    power_step = next(i for i, step in enumerate(guide) if step.startswith("Power cycle:"))
+    power_step = _power_cycle_step(_model(mini))
 
     result = await _start(flows, f"device_offline_{mini.serial}")
     for _ in range(power_step):
@@ -603,7 +611,7 @@ async def test_power_cycle_failure_offers_the_step_again(
     await hass.async_block_till_done()
     await _take_offline(hass, freezer, sim, mini.serial)
     guide = _model(mini).procedures[ProcedureName.OFFLINE].steps
-    power_step = next(i for i, step in enumerate(guide) if step.startswith("Power cycle:"))
+    power_step = _power_cycle_step(_model(mini))
 
     result = await _start(flows, f"device_offline_{mini.serial}")
     for _ in range(power_step):

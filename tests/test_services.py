@@ -122,6 +122,8 @@ async def test_get_procedure_for_every_kind_of_device(
         assert all(isinstance(step, str) and step for step in response["steps"])
         assert response["source_url"].startswith("https://")
         assert isinstance(response["official"], bool)
+        assert response["source_url"].startswith("https://")
+        assert "search_words" in response
         assert response["title"]
 
 
@@ -160,6 +162,27 @@ async def test_get_procedure_bad_input(
             DOMAIN, "get_procedure", data, blocking=True, return_response=True
         )
     assert err.value.translation_key == key
+
+
+async def test_ambiguous_model_word_lists_the_candidates(
+    hass: HomeAssistant, sim: SimCloud
+) -> None:
+    """'Indoor' fits two cameras with different covers: the action names both, guesses none."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "get_procedure",
+            {"model": "Indoor", "procedure": "open_cover"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "ambiguous_model"
+    placeholders = err.value.translation_placeholders
+    assert placeholders is not None
+    assert placeholders["model"] == "Indoor"
+    assert set(placeholders["candidates"].split(", ")) == {"Indoor (gen 1)", "Indoor (3rd Gen)"}
+    assert "Indoor (3rd Gen)" in str(err.value)
 
 
 async def test_procedure_not_available_names_procedures_in_words(

@@ -19,7 +19,13 @@ from .client.models import DeviceKind
 from .const import DOMAIN
 from .coordinator import BlinkCareCoordinator
 from .data import BlinkCareConfigEntry
-from .engine.catalog import BLINK_SUPPORT_HOME, Procedure, ProcedureName, battery_description
+from .engine.catalog import (
+    BLINK_SUPPORT_HOME,
+    Procedure,
+    ProcedureName,
+    StepKind,
+    battery_description,
+)
 from .engine.connectivity import Connectivity
 from .engine.fleet import DeviceState
 from .issues import (
@@ -324,7 +330,7 @@ class OfflineGuideFlow(_DeviceFlow):
         step = steps[self._index]
         plug = _plug(device)
         options = [CHOICE_CHECK, CHOICE_LATER]
-        if plug is not None and _is_power_cycle_step(device, step):
+        if plug is not None and _is_power_cycle_step(device, self._index):
             options.insert(0, CHOICE_POWER_CYCLE)
         return self.async_show_menu(
             step_id=step_id,
@@ -369,10 +375,10 @@ def _plug(device: _Device) -> str | None:
     return switch_entity_id
 
 
-def _is_power_cycle_step(device: _Device, step: str) -> bool:
-    """The guide's power-cycle step starts with the model's power-cycle title."""
-    power_cycle = device.state.model.procedures.get(ProcedureName.POWER_CYCLE)
-    return power_cycle is not None and step.startswith(f"{power_cycle.title}:")
+def _is_power_cycle_step(device: _Device, index: int) -> bool:
+    """The catalog types the offline guide's power-cycle step; its wording does not matter."""
+    guide = device.state.model.procedures.get(ProcedureName.OFFLINE)
+    return guide is not None and guide.typed_steps[index].kind is StepKind.POWER_CYCLE
 
 
 def _cameras_behind(device: _Device) -> str:

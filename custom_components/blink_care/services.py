@@ -16,7 +16,7 @@ from homeassistant.helpers import config_validation as cv
 
 from .client.models import PowerSource
 from .const import DOMAIN
-from .engine.catalog import ModelEntry, Procedure, ProcedureName, find_model
+from .engine.catalog import ModelEntry, Procedure, ProcedureName, find_models
 from .helpers import ATTR_DEVICE_ID, async_procedure_not_available, resolve_device
 from .power_cycle import async_power_cycle, power_cycle_plan
 from .troubleshooting import (
@@ -75,6 +75,7 @@ def _procedure_response(model: ModelEntry, procedure: Procedure) -> dict[str, An
         "warnings": list(procedure.warnings),
         "estimated_minutes": procedure.estimated_minutes,
         "source_url": procedure.source_url,
+        "search_words": procedure.search_words,
         "official": procedure.official,
         "notes": list(procedure.notes),
     }
@@ -88,14 +89,24 @@ def _model_of_call(call: ServiceCall) -> ModelEntry:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="device_or_model_required"
         )
-    model = find_model(text)
-    if model is None:
+    models = find_models(text)
+    if len(models) > 1:
+        # A word such as "Indoor" fits models whose steps differ: ask rather than guess.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="ambiguous_model",
+            translation_placeholders={
+                "model": text,
+                "candidates": ", ".join(model.name for model in models),
+            },
+        )
+    if not models:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="unknown_model",
             translation_placeholders={"model": text},
         )
-    return model
+    return models[0]
 
 
 async def _get_procedure(call: ServiceCall) -> ServiceResponse:

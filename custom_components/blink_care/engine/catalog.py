@@ -14,13 +14,18 @@ from types import MappingProxyType
 from custom_components.blink_care.client.models import DeviceKind, PowerSource
 
 from .catalog_data import (
+    AMBIGUOUS_NAMES,
     BLINK_SUPPORT_HOME,
     DEFAULT_OFF_SECONDS,
     GENERIC_MODELS,
     MODELS,
+    SEARCH_WORDS,
     UNKNOWN_CODE,
     ModelText,
     ProcedureText,
+    Quote,
+    StepKind,
+    StepText,
 )
 
 __all__ = [
@@ -29,9 +34,13 @@ __all__ = [
     "ModelEntry",
     "Procedure",
     "ProcedureName",
+    "Quote",
+    "Step",
+    "StepKind",
     "all_models",
     "battery_description",
     "find_model",
+    "find_models",
     "model_for",
 ]
 
@@ -48,6 +57,22 @@ class ProcedureName(StrEnum):
     SYNC_MODULE_RESET = "sync_module_reset"
     FLASHING_RED = "flashing_red"
     OFFLINE = "offline"
+    ADD_AGAIN = "add_again"
+    FIRMWARE_CHECK = "firmware_check"
+    LOCAL_STORAGE = "local_storage"
+    ACCESSORY_BATTERIES = "accessory_batteries"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step as the user sees it, its kind, and the source sentences it paraphrases."""
+
+    text: str
+    kind: StepKind
+    # Short quotes of the source text this step is written from; never shown to users.
+    quotes: tuple[Quote, ...] = ()
+    # True when the step is the catalog's own wording, not taken from any source.
+    own_wording: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +81,7 @@ class Procedure:
 
     name: ProcedureName
     title: str
-    steps: tuple[str, ...]
+    typed_steps: tuple[Step, ...]
     tools: tuple[str, ...]
     warnings: tuple[str, ...]
     estimated_minutes: int
@@ -67,6 +92,15 @@ class Procedure:
     notes: tuple[str, ...]
     # How long a power cycle keeps the device off; None for every other procedure.
     off_seconds: int | None = None
+    # The model whose steps these are, when Blink publishes none for this one.
+    borrowed_from: str | None = None
+    # What to search for on Blink's support site when the link is its home page.
+    search_words: str | None = None
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The steps' sentences, in order, as the user reads them."""
+        return tuple(step.text for step in self.typed_steps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +119,31 @@ class ModelEntry:
     support_url: str
     procedures: Mapping[ProcedureName, Procedure]
     generic: bool = False
+    # False when no source gives this model's cells: battery_type is assumed, not known.
+    battery_confirmed: bool = True
 
 
-def _procedure(name: str, text: ProcedureText, model_notes: tuple[str, ...]) -> Procedure:
-    """Freeze one procedure; a misspelt name in the data fails here, at import."""
+def _step(text: StepText) -> Step:
+    return Step(
+        text=text["text"],
+        kind=text["kind"],
+        quotes=text["quotes"],
+        own_wording=text["own_wording"],
+    )
+
+
+def _procedure(
+    name: str, text: ProcedureText, model_notes: tuple[str, ...], search_name: str
+) -> Procedure:
+    """Freeze one procedure; a misspelt name in the data fails here, at import.
+
+    A procedure Blink has no page for links the support home, with the words to search for.
+    """
+    home = text["source_url"] == BLINK_SUPPORT_HOME
     return Procedure(
         name=ProcedureName(name),
         title=text["title"],
-        steps=text["steps"],
+        typed_steps=tuple(_step(step) for step in text["steps"]),
         tools=text["tools"],
         warnings=text["warnings"],
         estimated_minutes=text["minutes"],
@@ -100,13 +151,17 @@ def _procedure(name: str, text: ProcedureText, model_notes: tuple[str, ...]) -> 
         official=text["official"],
         notes=(*text["notes"], *model_notes),
         off_seconds=text.get("off_seconds"),
+        borrowed_from=text.get("borrowed_from"),
+        search_words=f"{search_name} {SEARCH_WORDS[name]}" if home else None,
     )
 
 
 def _entry(text: ModelText, *, generic: bool = False) -> ModelEntry:
     """Freeze one model; its tools are everything any of its procedures needs, in order."""
+    # A generic entry's name holds the unknown code; its search uses the kind's words only.
+    search_name = text["name"].split(" (")[0] if generic else f"Blink {text['name']}"
     procedures = {
-        ProcedureName(name): _procedure(name, procedure, text["model_notes"])
+        ProcedureName(name): _procedure(name, procedure, text["model_notes"], search_name)
         for name, procedure in text["procedures"].items()
     }
     tools = tuple(
@@ -125,6 +180,7 @@ def _entry(text: ModelText, *, generic: bool = False) -> ModelEntry:
         support_url=text["support_url"],
         procedures=MappingProxyType(procedures),
         generic=generic,
+        battery_confirmed=text["battery_confirmed"],
     )
 
 
@@ -143,6 +199,10 @@ _BY_NAME = {
     _normalise(name): entry
     for entry, text in zip(_MODELS, MODELS, strict=True)
     for name in (entry.name, entry.key, *text["aliases"])
+}
+_BY_KEY = {entry.key: entry for entry in _MODELS}
+_AMBIGUOUS = {
+    _normalise(word): tuple(_BY_KEY[key] for key in keys) for word, keys in AMBIGUOUS_NAMES.items()
 }
 
 
@@ -163,9 +223,22 @@ def model_for(
     return replace(fallback, name=fallback.name.format(code=shown_code))
 
 
+def find_models(text: str) -> tuple[ModelEntry, ...]:
+    """Every model the text can mean, so a word used for several models is never guessed.
+
+    One model for a code, key, name or alias; several for a word such as "Indoor"; none for
+    text that fits no model.
+    """
+    found = _BY_CODE.get(text.strip().casefold()) or _BY_NAME.get(_normalise(text))
+    if found is not None:
+        return (found,)
+    return _AMBIGUOUS.get(_normalise(text), ())
+
+
 def find_model(text: str) -> ModelEntry | None:
-    """A real model by product code, key, marketing name or alias, ignoring case."""
-    return _BY_CODE.get(text.strip().casefold()) or _BY_NAME.get(_normalise(text))
+    """The one model the text means, ignoring case; None when it fits none or several."""
+    found = find_models(text)
+    return found[0] if len(found) == 1 else None
 
 
 def all_models() -> tuple[ModelEntry, ...]:
@@ -174,8 +247,12 @@ def all_models() -> tuple[ModelEntry, ...]:
 
 
 def battery_description(entry: ModelEntry) -> str | None:
-    """How many cells of which type, for a sentence or a sensor attribute; None without cells."""
+    """How many cells of which type, for a sentence or a sensor attribute; None without cells.
+
+    Cells assumed from other models are said to be unconfirmed, never stated as fact.
+    """
     if entry.battery_count == 0 or entry.battery_type is None:
         return None
     # A real multiplication sign reads better than an "x" in the UI.
-    return f"{entry.battery_count} × {entry.battery_type}"  # noqa: RUF001
+    cells = f"{entry.battery_count} × {entry.battery_type}"  # noqa: RUF001
+    return cells if entry.battery_confirmed else f"{cells} (unconfirmed for this model)"
