@@ -6,8 +6,10 @@ costs disk and history for nothing. The tests' 7-device account (one sync module
 battery cameras, a Mini and a doorbell on networks of their own, plus the account) runs a
 simulated day in a real Home Assistant against the simulated cloud, at default options,
 with **every** entity enabled, those disabled by default included. Its `state_changed`
-events are counted by entity kind from the end of setup on; writes that change nothing
-fire no such event and store nothing.
+events are counted by entity kind; writes that change nothing fire no such event and store
+nothing. The count starts after three simulated weeks (`--warmup-days`), when the battery
+engine predicts a replacement date for at least one camera: a fresh installation has none
+yet, and a prediction that moves with every poll would go unnoticed.
 
 `state_writes_per_device_day` divides them by the Home Assistant devices blink_care creates
 (the Blink devices and the account) and by the simulated days.
@@ -30,6 +32,7 @@ HEADLINE: Final = ("state_writes_per_device_day",)
 
 DEFAULT_FLEET: Final = "1,3,1,1"
 DEFAULT_HOURS: Final = 24.0
+DEFAULT_WARMUP_DAYS: Final = 21.0
 TARGET: Final = 24.0
 _HOURS_PER_DAY: Final = 24.0
 # The account is a Home Assistant device of its own, with its own entities.
@@ -49,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--hours", type=float, default=DEFAULT_HOURS, help="simulated period to count"
     )
     parser.add_argument(
+        "--warmup-days",
+        type=float,
+        default=DEFAULT_WARMUP_DAYS,
+        help="simulated days of polls before counting, so battery predictions exist",
+    )
+    parser.add_argument(
         "--attach-to-sync",
         action="store_true",
         help="Minis and doorbells on the sync module's network instead of their own ones",
@@ -57,7 +66,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> Summary:
     """Count the writes, print them by entity kind, return the per-device-day figure."""
-    case = {"fleet": args.fleet.build(attach_to_sync=args.attach_to_sync), "hours": args.hours}
+    case = {
+        "fleet": args.fleet.build(attach_to_sync=args.attach_to_sync),
+        "hours": args.hours,
+        "warmup_days": args.warmup_days,
+    }
     scenario = run_scenario("scenario_state_writes", [case])
     measured = scenario.results[0]
     days = measured["hours"] / _HOURS_PER_DAY
@@ -68,7 +81,8 @@ def run(args: argparse.Namespace) -> Summary:
     per_device_day = total / devices / days if days else None
     lines = [
         (
-            f"State writes over {measured['hours']:g} simulated hours, {devices} devices "
+            f"State writes over {measured['hours']:g} simulated hours after "
+            f"{measured['warmup_days']:g} days, {devices} devices "
             f"({measured['devices']} Blink devices and the account), "
             f"{sum(entities.values())} entities, all enabled"
         ),

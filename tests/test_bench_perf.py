@@ -98,7 +98,9 @@ def test_blocking_calls_are_counted_from_home_assistants_detector():
 
 def test_state_writes_are_counted_by_entity_kind_with_every_entity_enabled():
     """Two hours, S=1 C=1: a sync module, a camera and the account, every entity enabled."""
-    lines, figures = run_bench("writes", *("--fleet", "1,1,0,0", "--hours", "2"))
+    lines, figures = run_bench(
+        "writes", *("--fleet", "1,1,0,0", "--hours", "2", "--warmup-days", "0.5")
+    )
     assert figures["devices"] == 3
     # Disabled by default, yet counted: one per Blink device, one camera with a temperature.
     assert table_row(lines, "last_seen")[1] == "2"
