@@ -8,7 +8,7 @@ import sys
 from benchmarks import discover, format_value, summary_line
 
 # Where each benchmark's headline figures go in the last line of a full run (issue order).
-HEADLINE_ORDER = ("requests", "work", "store", "blocking", "battery")
+HEADLINE_ORDER = ("requests", "work", "writes", "store", "blocking", "battery")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import json
 import logging
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 import freezegun.api
 from freezegun.api import FrozenDateTimeFactory
@@ -31,8 +31,14 @@ from blink_sim.redirect import redirect_blinkpy
 from blink_sim.testing import blinkpy_login, cookie_session
 from homeassistant import block_async_io
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    EVENT_STATE_CHANGED,
+    STATE_OFF,
+    STATE_ON,
+)
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
@@ -42,6 +48,8 @@ HARDWARE_ID = "5B0C1D2E-3F40-4A51-8B62-7C8D9EAFB0C1"
 CORE_REFRESH_INTERVAL = timedelta(seconds=300)
 # Time travel step while blink_care runs: blink_care never polls more often than every 60 s.
 DAY_STEP = timedelta(seconds=60)
+# Time travel step while an installation builds up its history before a measurement.
+WARMUP_STEP = timedelta(minutes=30)
 # Resolution of the offline-detection measurement.
 FINE_STEP = timedelta(seconds=1)
 MONTH = timedelta(days=30)
@@ -586,4 +594,67 @@ async def scenario_blocking(
         requests=sim.requests.total,
         blocking=[m for m in messages if BLOCKING_MESSAGE in m],
         slow_callbacks=[m for m in messages if m.startswith(SLOW_CALLBACK_MESSAGE)],
+    )
+
+
+# -- state writes -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def every_entity_enabled() -> Iterator[None]:
+    """Entities disabled by default (last seen, signals, temperature) enabled as well."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+async def scenario_state_writes(
+    hass: HomeAssistant,
+    frozen_clock: FrozenDateTimeFactory,
+    sim: SimCloud,
+    case: Case,
+    every_entity_enabled: None,
+) -> None:
+    """Count blink_care's state writes over a simulated period, by entity kind.
+
+    Each `state_changed` event is a row the recorder writes (attribute-only changes too);
+    a write with nothing changed fires `state_reported` instead and stores nothing. The
+    count starts after setup and `warmup_days`, so it sees an installation that has learnt
+    its batteries: a replacement date is only predicted after weeks of readings. During the
+    warm-up the clock moves half an hour at a time, so Home Assistant polls once per step;
+    each camera's voltage still comes every 6 hours.
+    """
+    quiet_loop()
+    entry = await set_up_blink_care(hass, sim)
+    coordinator = entry.runtime_data.coordinator
+    await advance(hass, frozen_clock, timedelta(days=case["warmup_days"]), WARMUP_STEP)
+    # Unique ids are "<serial>_<key>" or "account_<id>_<key>"; keys hold "_" themselves.
+    owners = [f"{device.serial}_" for device in sim.fleet.devices]
+    owners.append(f"{coordinator.account_identifier}_")
+    kinds: dict[str, str] = {}
+    for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id):
+        require(entity.disabled_by is None, f"{entity.entity_id} is disabled")
+        owner = next(o for o in owners if entity.unique_id.startswith(o))
+        kinds[entity.entity_id] = entity.unique_id.removeprefix(owner)
+    writes: dict[str, int] = dict.fromkeys(sorted(set(kinds.values())), 0)
+
+    @callback
+    def count(event: Event[EventStateChangedData]) -> None:
+        kind = kinds.get(event.data["entity_id"])
+        if kind is not None:
+            writes[kind] += 1
+
+    unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, count)
+    await advance(hass, frozen_clock, timedelta(hours=case["hours"]), DAY_STEP)
+    unsubscribe()
+    require(coordinator.last_update_success, "the last poll failed")
+    record(
+        hours=case["hours"],
+        warmup_days=case["warmup_days"],
+        devices=len(sim.fleet.devices),
+        entities={kind: sum(k == kind for k in kinds.values()) for kind in writes},
+        writes=writes,
     )

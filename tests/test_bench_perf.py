@@ -1,4 +1,4 @@
-"""`scripts/bench requests|work|store|blocking` through their command line, on tiny settings.
+"""`scripts/bench requests|work|writes|store|blocking` through their command line, on tiny settings.
 
 Each runs the same code path as the full benchmark (a real Home Assistant in a pytest
 subprocess, the simulated cloud) on a small fleet and a short period. The checks are about
@@ -94,3 +94,25 @@ def test_blocking_calls_are_counted_from_home_assistants_detector():
     _, planted = run_bench("blocking", "--fleet", "1,1,0,0", "--plant-blocking-call")
     assert clean["devices"] == 2
     assert planted["blocking_calls"] == clean["blocking_calls"] + 1
+
+
+def test_state_writes_are_counted_by_entity_kind_with_every_entity_enabled():
+    """Two hours, S=1 C=1: a sync module, a camera and the account, every entity enabled."""
+    lines, figures = run_bench(
+        "writes", *("--fleet", "1,1,0,0", "--hours", "2", "--warmup-days", "0.5")
+    )
+    assert figures["devices"] == 3
+    # Disabled by default, yet counted: one per Blink device, one camera with a temperature.
+    assert table_row(lines, "last_seen")[1] == "2"
+    assert table_row(lines, "temperature")[1] == "1"
+    start = lines.index(next(line for line in lines if line.startswith("entity kind")))
+    end = lines.index(next(line for line in lines if line.startswith("total ")))
+    kinds = [line.split() for line in lines[start + 1 : end]]
+    total = table_row(lines, "total")
+    assert sum(int(cells[1]) for cells in kinds) == int(total[1])
+    assert sum(float(cells[2]) for cells in kinds) == pytest.approx(float(total[2]), abs=0.5)
+    assert figures["state_writes_per_day"] == pytest.approx(float(total[2]), abs=0.05)
+    assert figures["state_writes_per_device_day"] == pytest.approx(
+        figures["state_writes_per_day"] / 3
+    )
+    assert any(line.startswith("Target: <= 24 state writes") for line in lines)

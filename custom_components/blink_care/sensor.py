@@ -16,14 +16,16 @@ from homeassistant.const import (
     UnitOfElectricPotential,
     UnitOfTemperature,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .client.models import PowerSource
 from .data import BlinkCareConfigEntry
 from .engine.battery import BatteryHealth
 from .engine.catalog import battery_description
+from .engine.connectivity import Connectivity
 from .engine.fleet import DeviceState
 from .entity import (
     BlinkCareAccountEntity,
@@ -57,11 +59,20 @@ def _battery_level_attributes(state: DeviceState) -> dict[str, object]:
     }
 
 
+def _day(moment: datetime | None) -> datetime | None:
+    """The start of the moment's local day, for predicted dates.
+
+    A prediction weeks wide, given to the second, shifts a little at every poll: each shift
+    would be a new state, and a recorder row.
+    """
+    return None if moment is None else dt_util.start_of_local_day(dt_util.as_local(moment))
+
+
 def _replacement_due_attributes(state: DeviceState) -> dict[str, object]:
     battery = state.battery
     return {
-        "earliest": None if battery is None else battery.predicted_empty_earliest,
-        "latest": None if battery is None else battery.predicted_empty_latest,
+        "earliest": None if battery is None else _day(battery.predicted_empty_earliest),
+        "latest": None if battery is None else _day(battery.predicted_empty_latest),
         "basis": None if battery is None or battery.basis is None else battery.basis.value,
     }
 
@@ -134,7 +145,9 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
         translation_key="battery_replacement_due",
         device_class=SensorDeviceClass.TIMESTAMP,
         exists_fn=_on_battery,
-        value_fn=lambda state: None if state.battery is None else state.battery.predicted_empty,
+        value_fn=lambda state: (
+            None if state.battery is None else _day(state.battery.predicted_empty)
+        ),
         attributes_fn=_replacement_due_attributes,
     ),
     BlinkCareSensorEntityDescription(
@@ -143,15 +156,6 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         exists_fn=_on_battery,
         value_fn=lambda state: battery_description(state.model),
-    ),
-    BlinkCareSensorEntityDescription(
-        key="last_seen",
-        translation_key="last_seen",
-        # It changes on nearly every poll: enabled, it would fill the logbook.
-        entity_registry_enabled_default=False,
-        device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda state: state.connectivity.last_seen,
     ),
     BlinkCareSensorEntityDescription(
         key="wifi_signal",
@@ -186,6 +190,16 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
     ),
 )
 
+LAST_SEEN = BlinkCareSensorEntityDescription(
+    key="last_seen",
+    translation_key="last_seen",
+    # Diagnostic: the Online sensor says what matters; this says since when it is silent.
+    entity_registry_enabled_default=False,
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    value_fn=lambda state: state.connectivity.last_seen,
+)
+
 DEVICES_OFFLINE = SensorEntityDescription(
     key="devices_offline",
     translation_key="devices_offline",
@@ -201,6 +215,7 @@ async def async_setup_entry(
     """Add the sensors of every device and the account's offline count."""
     async_add_entities([DevicesOfflineSensor(entry.runtime_data.coordinator, DEVICES_OFFLINE)])
     async_add_device_entities(entry, async_add_entities, DEVICE_SENSORS, BlinkCareSensor)
+    async_add_device_entities(entry, async_add_entities, (LAST_SEEN,), LastSeenSensor)
 
 
 class BlinkCareSensor(BlinkCareEntity, SensorEntity):
@@ -227,3 +242,47 @@ class DevicesOfflineSensor(BlinkCareAccountEntity, SensorEntity):
         """Devices offline past the grace period (not those behind an offline sync module)."""
         data = self.coordinator.data
         return None if data is None else data.offline_count
+
+
+class LastSeenSensor(BlinkCareSensor):
+    """When Blink last heard from the device, to the offline grace period while it is online.
+
+    Blink's record of a device moves on every check-in (a sync module's every minute), so the
+    exact time would be a new state, and a recorder row, on every poll, telling nothing the
+    Online sensor does not. The time shown moves once the true one is a grace period ahead of
+    it, and at once whenever the connectivity state changes, so the last contact before an
+    outage, and the return from it, are exact.
+    """
+
+    _shown: datetime | None = None
+    _shown_for: Connectivity | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Start from the latest poll."""
+        self._follow_last_seen()
+        await super().async_added_to_hass()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._follow_last_seen()
+        super()._handle_coordinator_update()
+
+    def _follow_last_seen(self) -> None:
+        state = self.device_state
+        if state is None:
+            return
+        seen, connectivity = state.connectivity.last_seen, state.connectivity.state
+        shown = self._shown
+        if (
+            connectivity is not self._shown_for
+            or seen is None
+            or shown is None
+            or seen < shown
+            or seen - shown >= self.coordinator.fleet.connectivity.grace
+        ):
+            self._shown, self._shown_for = seen, connectivity
+
+    @property
+    def native_value(self) -> datetime | None:
+        """The last contact, as last followed."""
+        return None if self.device_state is None else self._shown
