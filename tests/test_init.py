@@ -269,7 +269,7 @@ async def test_user_can_delete_only_absent_devices(
         next(d for d in sim.fleet.devices if d.product_code == "owl"),
     )
     sim.remove_device(gone.serial)
-    await advance(hass, freezer, POLL, step=POLL)
+    await advance(hass, freezer, 2 * POLL, step=POLL)
 
     def device(serial: str) -> dr.DeviceEntry:
         entry = device_registry.async_get_device_by_identifier(
@@ -295,7 +295,8 @@ async def test_device_deleted_by_the_user_comes_back_when_it_rejoins(
     assert await async_setup_component(hass, "config", {})
     gone = next(d for d in sim.fleet.devices if d.product_code == "owl")
     sim.remove_device(gone.serial)
-    await advance(hass, freezer, POLL, step=POLL)
+    # Two poll intervals: Home Assistant adds a sub-second jitter to each scheduled poll.
+    await advance(hass, freezer, 2 * POLL, step=POLL)
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, gone.serial), loaded_entry.entry_id
     )
