@@ -282,7 +282,6 @@ class LastSeenSensor(BlinkCareSensor):
         ):
             self._shown, self._shown_for = seen, connectivity
 
-    @property
-    def native_value(self) -> datetime | None:
-        """The last contact, as last followed."""
-        return None if self.device_state is None else self._shown
+    def value(self, state: DeviceState) -> datetime | None:
+        """The last contact, as last followed (what the changed-state check compares, too)."""
+        return self._shown
