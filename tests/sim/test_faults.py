@@ -193,8 +193,15 @@ async def test_disconnect_drops_the_connection(sim, session, bearer):
     assert sim.requests.by_endpoint["networks"] == 2
 
 
-async def test_two_fa_on_refresh_answers_412(sim, session, blink):
-    sim.faults.inject(Fault.TWO_FA_ON_REFRESH)
+@pytest.mark.parametrize(
+    ("fault", "status", "error"),
+    [
+        (Fault.TWO_FA_ON_REFRESH, 412, "unauthorized_client"),
+        (Fault.REFRESH_REFUSED, 400, "invalid_grant"),
+    ],
+)
+async def test_refresh_faults_refuse_the_refresh_token(sim, session, blink, fault, status, error):
+    sim.faults.inject(fault)
     auth = blink.auth
 
     answer = await session.post(
@@ -207,7 +214,8 @@ async def test_two_fa_on_refresh_answers_412(sim, session, blink):
         },
     )
 
-    assert answer.status == 412
+    assert answer.status == status
+    assert (await answer.json())["error"] == error
 
 
 async def test_faults_hit_only_their_endpoints_and_only_so_many_times(sim, session, bearer):
