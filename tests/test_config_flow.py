@@ -1,5 +1,6 @@
 """The sign-in flows, driven against the simulated Blink cloud through blinkpy's real HTTP path."""
 
+import time
 from unittest.mock import patch
 import uuid
 
@@ -9,6 +10,7 @@ import voluptuous as vol
 
 from blink_sim import Fault, Fleet, SimCloud
 from blink_sim.redirect import redirect_blinkpy
+from custom_components.blink_care.client import api as blink_api
 from custom_components.blink_care.client.errors import (
     AuthFailedError,
     BlinkCareError,
@@ -112,6 +114,34 @@ async def test_user_flow_cloud_faults(
     sim.faults.clear()
     result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("bound", ["AUTH_REQUEST_TIMEOUT_S", "SIGN_IN_TIMEOUT_S"])
+@pytest.mark.parametrize("stalled", ["oauth_signin", "oauth_2fa_verify"])
+async def test_stalled_sign_in_gives_up_in_bounded_time(
+    hass: HomeAssistant, sim: SimCloud, bound: str, stalled: str
+) -> None:
+    """A sign-in request Blink never answers ends in 'cannot connect' after the bound.
+
+    Without a bound blinkpy waits aiohttp's default of five minutes. Both bounds are checked:
+    each request's, and the whole sign-in's (or PIN step's).
+    """
+    sim.require_pin(True)
+    with patch.object(blink_api, bound, 0.3, create=True):
+        result = await _start(hass)
+        if stalled == "oauth_2fa_verify":
+            result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+            assert result["step_id"] == "2fa"
+            answer = {CONF_PIN: PIN}
+        else:
+            answer = CREDENTIALS
+        sim.faults.inject(Fault.TIMEOUT, times=1, endpoints={stalled}, delay=5)
+        started = time.monotonic()
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], answer)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
 
 
 async def test_user_flow_wrong_password(hass: HomeAssistant, sim: SimCloud) -> None:
