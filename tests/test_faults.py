@@ -453,6 +453,21 @@ async def retry_after_honoured(scene: Scene) -> None:
     assert_all_online(scene)
 
 
+async def retry_after_capped(scene: Scene) -> None:
+    """Retry-After of a whole day: waited 30 minutes at most, and said so in the log once."""
+    scene.sim.faults.inject(Fault.HTTP_429, times=2, endpoints={"homescreen"}, retry_after=86400)
+    await scene.poll()
+    scene.sim.requests.reset()
+    await scene.wait(timedelta(minutes=29), step=timedelta(seconds=30))
+    assert scene.sim.requests.total == 0
+    await scene.wait(timedelta(minutes=2), step=timedelta(seconds=30))
+    assert scene.sim.requests.by_endpoint["homescreen"] == 1  # the second 429
+    assert_outage_shown(scene)
+    await scene.wait(HALF_HOUR + POLL, step=timedelta(seconds=30))
+    assert_all_online(scene)
+    assert scene.log_count("waiting at most 30 minutes") == 1
+
+
 def outage(
     fault: Fault, *, per_poll: int = 1, **injection: Any
 ) -> Callable[[Scene], Awaitable[None]]:
@@ -803,6 +818,13 @@ FAULT_MATRIX: tuple[FaultRow, ...] = (
         "HTTP 429 with Retry-After: 1200",
         "Sends nothing for the 20 minutes Blink asked for.",
         retry_after_honoured,
+    ),
+    FaultRow(
+        "429-retry-after-day",
+        "HTTP 429 with Retry-After: 86400 (a whole day), twice",
+        "Waits 30 minutes at most (the longest back-off), then tries again; the log says once "
+        "that Blink asked for longer.",
+        retry_after_capped,
     ),
     FaultRow(
         "307",

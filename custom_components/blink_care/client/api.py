@@ -76,6 +76,10 @@ AUTH_REQUEST_TIMEOUT_S = 20.0
 # A whole sign-in (up to six requests) gives up after this long.
 SIGN_IN_TIMEOUT_S = 60.0
 
+# Blink's Retry-After is obeyed up to this long: a hint of hours or days (a misconfigured
+# proxy, a wrong date) would otherwise silence the integration; it is also the longest back-off.
+LONGEST_WAIT_S = 1800.0
+
 HTTP_OK = 200
 HTTP_BAD_REQUEST = 400
 HTTP_UNAUTHORIZED = 401
@@ -103,6 +107,7 @@ class RequestRecorder:
         self._recent: deque[RecordedRequest] = deque(maxlen=keep)
         self._sequence = 0
         self.counts: Counter[str] = Counter()
+        self._long_wait_logged = False
         self.trace_config = aiohttp.TraceConfig()
         self.trace_config.on_request_end.append(self._on_request_end)
         self.trace_config.on_request_exception.append(self._on_request_exception)
@@ -131,6 +136,15 @@ class RequestRecorder:
         self, _session: aiohttp.ClientSession, _ctx: SimpleNamespace, params: Any
     ) -> None:
         response = params.response
+        asked = _asked_wait_seconds(response.headers)
+        if asked is not None and asked > LONGEST_WAIT_S and not self._long_wait_logged:
+            self._long_wait_logged = True
+            _LOGGER.warning(
+                "Blink asked to wait %d minutes before the next request; waiting at most %d "
+                "minutes (said once)",
+                asked // 60,
+                LONGEST_WAIT_S // 60,
+            )
         self._record(
             params.method, params.url, response.status, retry_after_seconds(response.headers)
         )
@@ -153,7 +167,13 @@ def _endpoint_name(path: str) -> str:
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Blink's Retry-After hint in seconds (delta or HTTP date), if it sent one."""
+    """How long to wait as Blink's Retry-After asks (delta or HTTP date), at most LONGEST_WAIT_S."""
+    asked = _asked_wait_seconds(headers)
+    return None if asked is None else min(asked, LONGEST_WAIT_S)
+
+
+def _asked_wait_seconds(headers: Mapping[str, str]) -> float | None:
+    """Blink's Retry-After hint in seconds, as sent, if it sent one."""
     value = headers.get("Retry-After")
     if not value:
         return None
