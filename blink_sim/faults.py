@@ -147,6 +147,11 @@ class FaultInjector:
         """Disarm every fault."""
         self._injections.clear()
 
+    def discard(self, injection: Injection) -> None:
+        """Disarm one fault, if it is still armed."""
+        if injection in self._injections:
+            self._injections.remove(injection)
+
     def take(self, endpoint: str, stage: Stage, fault: Fault | None = None) -> Injection | None:
         """Consume the first armed fault for this endpoint and stage (optionally one fault)."""
         for injection in self._injections:

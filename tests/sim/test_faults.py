@@ -231,6 +231,18 @@ async def test_faults_hit_only_their_endpoints_and_only_so_many_times(sim, sessi
     assert sim.faults.active == ()
 
 
+async def test_discarding_one_fault_keeps_the_others(sim, session, bearer):
+    discarded = sim.faults.inject(Fault.HTTP_500, endpoints={"homescreen"})
+    kept = sim.faults.inject(Fault.HTTP_502, endpoints={"networks"})
+
+    sim.faults.discard(discarded)
+    sim.faults.discard(discarded)  # already gone: nothing happens
+
+    assert (await session.get(homescreen_url(sim), headers=bearer)).status == 200
+    assert (await session.get(f"{sim.base_url}/networks", headers=bearer)).status == 502
+    assert sim.faults.active == (kept,)
+
+
 async def test_clearing_faults_restores_normal_answers(sim, session, bearer):
     sim.faults.inject(Fault.HTTP_500)
     sim.faults.inject(Fault.MISSING_CAMERAS)
