@@ -65,18 +65,17 @@ PLAUSIBLE_VOLTS = (0.5, 2.2)
 # The history's JSON may grow only by its daily points once the first week's rolling windows
 # (recent readings, daily minimum temperatures) are full; this is the slack for the rest.
 NON_POINT_GROWTH = 1.10
-# What the coordinator keeps per device (one entry per device ever seen, at most).
+# What the coordinator keeps per device (one entry per device ever seen, at most): the device
+# registry sync's maps, the fleet's records, the connectivity tracker's records and views, and
+# the last poll's device states.
 PER_DEVICE = frozenset(
     {
         "device_ids",
         "registered",
-        "config_retry_at",
-        "config_wanted_now",
-        "latest_configs",
-        "last_reported",
-        "battery_models",
-        "history_devices",
+        "fleet_records",
         "connectivity_devices",
+        "connectivity_views",
+        "polled_devices",
     }
 )
 # The coarse endpoint names requests are counted under (client.api._endpoint_name).
@@ -115,13 +114,16 @@ class Soak:
 
 
 def footprint(hass: HomeAssistant, coordinator: BlinkCareCoordinator) -> dict[str, int]:
-    """Sizes of everything the coordinator keeps between polls (per-device maps and the rest)."""
+    """Sizes of everything the coordinator and its fleet keep between polls."""
     client = coordinator.client
     return {
         "device_ids": len(coordinator.registry.ids),
         "registered": len(coordinator.registry.written),
         "fleet_records": len(coordinator.fleet.records),
         "connectivity_devices": len(coordinator.fleet.connectivity.to_dict()["devices"]),
+        "connectivity_views": len(coordinator.fleet.connectivity._views or {}),
+        "polled_devices": len(coordinator.data.devices) if coordinator.data else 0,
+        "power_cycles_running": len(coordinator.power_cycles_running),
         "logged_skips": len(coordinator._logged_skips),
         "removal_listeners": len(coordinator._removal_listeners),
         "coordinator_listeners": len(coordinator._listeners),
