@@ -37,6 +37,7 @@ class Fault(StrEnum):
     BAD_SIGNALS = "bad_signals"  # wifi -255 dBm, battery voltage 0 or 9.00 V in camera config
     UNKNOWN_PRODUCTS = "unknown_products"  # unknown product codes and a new device list
     TWO_FA_ON_REFRESH = "two_fa_on_refresh"  # token refresh answers 412
+    REFRESH_REFUSED = "refresh_refused"  # token refresh answers 400 invalid_grant
     WRONG_PIN = "wrong_pin"  # 2FA verification refuses any PIN
 
 
@@ -57,6 +58,7 @@ _STAGE: dict[Fault, Stage] = {
     Fault.BAD_SIGNALS: Stage.AFTER,
     Fault.UNKNOWN_PRODUCTS: Stage.AFTER,
     Fault.TWO_FA_ON_REFRESH: Stage.INSIDE,
+    Fault.REFRESH_REFUSED: Stage.INSIDE,
     Fault.WRONG_PIN: Stage.INSIDE,
 }
 
@@ -67,6 +69,7 @@ DEFAULT_ENDPOINTS: dict[Fault, frozenset[str]] = {
     Fault.UNKNOWN_PRODUCTS: frozenset({"homescreen"}),
     Fault.BAD_SIGNALS: frozenset({"camera_config"}),
     Fault.TWO_FA_ON_REFRESH: frozenset({"oauth_token"}),
+    Fault.REFRESH_REFUSED: frozenset({"oauth_token"}),
     Fault.WRONG_PIN: frozenset({"oauth_2fa_verify"}),
 }
 
@@ -143,6 +146,11 @@ class FaultInjector:
     def clear(self) -> None:
         """Disarm every fault."""
         self._injections.clear()
+
+    def discard(self, injection: Injection) -> None:
+        """Disarm one fault, if it is still armed."""
+        if injection in self._injections:
+            self._injections.remove(injection)
 
     def take(self, endpoint: str, stage: Stage, fault: Fault | None = None) -> Injection | None:
         """Consume the first armed fault for this endpoint and stage (optionally one fault)."""

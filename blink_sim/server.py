@@ -477,6 +477,9 @@ class SimCloud:
         elif grant_type == "refresh_token":
             if self.faults.take("oauth_token", Stage.INSIDE, Fault.TWO_FA_ON_REFRESH):
                 raise Refusal(412, {"error": "unauthorized_client", "error_cause": "2fa_required"})
+            if self.faults.take("oauth_token", Stage.INSIDE, Fault.REFRESH_REFUSED):
+                # What OAuth answers for an expired or withdrawn refresh token (RFC 6749 5.2).
+                raise Refusal(400, {"error": "invalid_grant", "error_cause": "refresh_token"})
             grant = self.oauth.refresh(form, request.headers.get("hardware_id"))
         else:
             raise Refusal(400, {"error": "unsupported_grant_type", "error_cause": grant_type})

@@ -1,14 +1,20 @@
 """The sign-in flows, driven against the simulated Blink cloud through blinkpy's real HTTP path."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+import time
+from typing import Any
 from unittest.mock import patch
 import uuid
 
+import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from blink_sim import Fault, Fleet, SimCloud
 from blink_sim.redirect import redirect_blinkpy
+from custom_components.blink_care.client import api as blink_api
 from custom_components.blink_care.client.errors import (
     AuthFailedError,
     BlinkCareError,
@@ -28,8 +34,9 @@ from custom_components.blink_care.const import (
     CONF_WARNING_LEAD_DAYS,
     DOMAIN,
 )
+from custom_components.blink_care.session import BlinkSession, async_blink_session
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
-from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, EVENT_HOMEASSISTANT_CLOSE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.util import dt as dt_util
@@ -112,6 +119,88 @@ async def test_user_flow_cloud_faults(
     sim.faults.clear()
     result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("bound", ["AUTH_REQUEST_TIMEOUT_S", "SIGN_IN_TIMEOUT_S"])
+@pytest.mark.parametrize("stalled", ["oauth_signin", "oauth_2fa_verify"])
+async def test_stalled_sign_in_gives_up_in_bounded_time(
+    hass: HomeAssistant, sim: SimCloud, bound: str, stalled: str
+) -> None:
+    """A sign-in request Blink never answers ends in 'cannot connect' after the bound.
+
+    Without a bound blinkpy waits aiohttp's default of five minutes. Both bounds are checked:
+    each request's, and the whole sign-in's (or PIN step's).
+    """
+    sim.require_pin(True)
+    with patch.object(blink_api, bound, 0.3, create=True):
+        result = await _start(hass)
+        if stalled == "oauth_2fa_verify":
+            result = await hass.config_entries.flow.async_configure(result["flow_id"], CREDENTIALS)
+            assert result["step_id"] == "2fa"
+            answer = {CONF_PIN: PIN}
+        else:
+            answer = CREDENTIALS
+        sim.faults.inject(Fault.TIMEOUT, times=1, endpoints={stalled}, delay=5)
+        started = time.monotonic()
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], answer)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@contextmanager
+def spy_on_flow_sessions() -> Iterator[list[aiohttp.ClientSession]]:
+    """Collect the HTTP sessions config flows open meanwhile."""
+    sessions: list[aiohttp.ClientSession] = []
+
+    def spy(*args: Any, **kwargs: Any) -> BlinkSession:
+        made = async_blink_session(*args, **kwargs)
+        sessions.append(made.session)
+        return made
+
+    with patch("custom_components.blink_care.config_flow.async_blink_session", spy):
+        yield sessions
+
+
+@pytest.mark.parametrize("step", ["2fa", "user"])
+async def test_abandoned_flow_closes_its_session(
+    hass: HomeAssistant, sim: SimCloud, step: str
+) -> None:
+    """A flow the user walks away from leaves no open HTTP session and no shutdown listener.
+
+    Walked away from at the PIN step, or after a refused password.
+    """
+    sim.require_pin(step == "2fa")
+    password = PASSWORD if step == "2fa" else "wrong"
+    closers: list[int] = []
+    # Twice: the first flow also makes Home Assistant's shared connector, which stays.
+    with spy_on_flow_sessions() as sessions:
+        for _ in range(2):
+            result = await _start(hass)
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: password}
+            )
+            assert result["step_id"] == step
+            hass.config_entries.flow.async_abort(result["flow_id"])
+            await hass.async_block_till_done()
+            closers.append(hass.bus.async_listeners().get(EVENT_HOMEASSISTANT_CLOSE, 0))
+    assert len(sessions) == 2
+    assert all(session.closed for session in sessions)
+    assert closers[1] == closers[0]
+
+
+async def test_finished_flow_closes_its_session(hass: HomeAssistant, sim: SimCloud) -> None:
+    """The flow's session is closed once the entry exists (the entry opens its own)."""
+    with spy_on_flow_sessions() as sessions:
+        result = await hass.config_entries.flow.async_configure(
+            (await _start(hass))["flow_id"], CREDENTIALS
+        )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(sessions) == 1
+    assert sessions[0].closed
+    assert result["result"].state is ConfigEntryState.LOADED
 
 
 async def test_user_flow_wrong_password(hass: HomeAssistant, sim: SimCloud) -> None:

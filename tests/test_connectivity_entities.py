@@ -1,11 +1,14 @@
 """Offline detection as a user sees it: sensors, events and logbook, against the simulated cloud."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from blink_sim import SimCloud
+from custom_components.blink_care.engine import connectivity
 from custom_components.blink_care.logbook import async_describe_events
 from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
 from homeassistant.const import STATE_OFF, STATE_ON
@@ -70,6 +73,41 @@ async def test_camera_offline_within_grace_and_one_poll_then_back(
     assert _online(hass, camera.serial) == STATE_ON
     assert len(online) == 1
     assert online[0].data["downtime_seconds"] >= (GRACE + timedelta(minutes=20)).total_seconds()
+
+
+async def test_wall_clock_jump_does_not_skip_the_grace(
+    hass: HomeAssistant,
+    sim: SimCloud,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The clock jumps hours ahead (NTP after boot) while one poll really passes: no offline.
+
+    The grace period is measured on the monotonic clock, which here follows the wall clock
+    except for the jump.
+    """
+    skipped = timedelta(0)
+
+    def monotonic() -> float:
+        return (dt_util.utcnow() - skipped).timestamp()
+
+    monkeypatch.setattr(connectivity, "time", SimpleNamespace(monotonic=monotonic), raising=False)
+    camera = next(d for d in sim.fleet.devices if d.battery_powered and d.product_code != "lotus")
+    offline = async_capture_events(hass, "blink_care_device_offline")
+    sim.set_online(camera.serial, False)
+    await advance(hass, freezer, POLL, step=POLL)
+    assert _online(hass, camera.serial) == STATE_ON
+
+    jump = timedelta(hours=3)
+    skipped += jump - POLL
+    await advance(hass, freezer, jump, step=jump)
+    assert _online(hass, camera.serial) == STATE_ON
+    assert offline == []
+    # Not a sensor that can never turn off: the rest of the grace period ends it.
+    await advance(hass, freezer, GRACE, step=timedelta(seconds=30))
+    assert _online(hass, camera.serial) == STATE_OFF
+    assert len(offline) == 1
 
 
 async def test_flapping_below_grace_raises_nothing(

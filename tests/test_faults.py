@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 import json
 import logging
 from pathlib import Path
+import time
 from typing import Any
+from unittest.mock import patch
 from urllib.parse import urlsplit
 
 from freezegun.api import FrozenDateTimeFactory
@@ -25,6 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from blink_sim import Fault, SimCloud, SimDevice
+from custom_components.blink_care.client import api as blink_api
 from custom_components.blink_care.const import CONF_PIN, DOMAIN
 from custom_components.blink_care.coordinator import BlinkCareCoordinator
 from custom_components.blink_care.events import EVENT_DEVICE_OFFLINE
@@ -330,6 +333,96 @@ async def refresh_refused_password_works(scene: Scene) -> None:
     assert_all_online(scene)
 
 
+RENEWAL_DUE = timedelta(hours=3, minutes=55)  # tokens live 4 h; renewed 10 min before the end
+
+
+def renewal_fails_on_pin_account(fault: Fault) -> Callable[[Scene], Awaitable[None]]:
+    """One cloud fault on the token renewal of a PIN account: no PIN, no reauth.
+
+    The token, still valid, is used and the renewal is tried again at the next poll.
+    """
+
+    async def scenario(scene: Scene) -> None:
+        scene.sim.require_pin(True)
+        signins = scene.sim.requests.by_endpoint["oauth_signin"]
+        grants = len(scene.sim.grants)
+        scene.sim.faults.inject(fault, times=1, endpoints={"oauth_token"})
+        await scene.wait(RENEWAL_DUE, step=RENEWAL_DUE)
+        assert scene.sim.requests.by_endpoint["oauth_signin"] == signins, "a PIN was sent"
+        assert scene.reauth_flows() == []
+        assert_all_online(scene)
+        await scene.poll()
+        assert len(scene.sim.grants) == grants + 1, "the renewal was not tried again"
+        assert scene.sim.requests.by_endpoint["oauth_signin"] == signins
+        assert scene.reauth_flows() == []
+        assert scene.offline_events == []
+        assert scene.repairs() == []
+        assert_all_online(scene)
+
+    return scenario
+
+
+async def renewal_stalls_at_start(scene: Scene) -> None:
+    """At start the token endpoint does not answer: the renewal gives up in bounded time.
+
+    The stored token (still valid) is used and the entry loads at once; no PIN, no reauth.
+    """
+    scene.sim.require_pin(True)
+    signins = scene.sim.requests.by_endpoint["oauth_signin"]
+    assert await scene.hass.config_entries.async_unload(scene.entry.entry_id)
+    scene.sim.faults.inject(Fault.TIMEOUT, times=1, endpoints={"oauth_token"}, delay=5)
+    started = time.monotonic()
+    with patch.object(blink_api, "AUTH_REQUEST_TIMEOUT_S", 0.3, create=True):
+        assert await scene.hass.config_entries.async_setup(scene.entry.entry_id)
+        await scene.hass.async_block_till_done()
+    # The stalled request is abandoned after the bound, not after aiohttp's 5 minutes.
+    assert time.monotonic() - started < 3
+    assert scene.sim.requests.by_endpoint["oauth_signin"] == signins, "a PIN was sent"
+    assert scene.entry.state is ConfigEntryState.LOADED
+    assert scene.reauth_flows() == []
+    assert_all_online(scene)
+
+
+async def renewal_fails_at_start_token_expired(scene: Scene) -> None:
+    """Start after the token expired, with a 503 from the token endpoint: setup is retried.
+
+    Entities are unavailable meanwhile; no PIN, no reauth.
+    """
+    scene.sim.require_pin(True)
+    signins = scene.sim.requests.by_endpoint["oauth_signin"]
+    assert await scene.hass.config_entries.async_unload(scene.entry.entry_id)
+    await scene.wait(timedelta(hours=5), step=timedelta(hours=5))
+    scene.sim.faults.inject(Fault.HTTP_503, times=1, endpoints={"oauth_token"})
+    await scene.hass.config_entries.async_setup(scene.entry.entry_id)
+    await scene.hass.async_block_till_done()
+    state_before_retry = scene.entry.state
+    assert scene.sim.requests.by_endpoint["oauth_signin"] == signins, "a PIN was sent"
+    assert scene.reauth_flows() == []
+    # Home Assistant retries the setup after a few seconds; the renewal then works.
+    await scene.wait(timedelta(minutes=2), step=timedelta(seconds=10))
+    assert state_before_retry is ConfigEntryState.SETUP_RETRY
+    assert scene.entry.state is ConfigEntryState.LOADED
+    assert scene.sim.requests.by_endpoint["oauth_signin"] == signins
+    assert scene.reauth_flows() == []
+    assert_all_online(scene)
+
+
+async def refresh_token_refused_pin_account(scene: Scene) -> None:
+    """Blink refuses the refresh token (400 invalid_grant) and the password asks a PIN: reauth.
+
+    Only this definite refusal starts reauth; the history is kept.
+    """
+    replaced = await record_replacement(scene, scene.camera.serial)
+    scene.sim.require_pin(True)
+    scene.sim.faults.inject(Fault.REFRESH_REFUSED, times=1)
+    await scene.wait(RENEWAL_DUE, step=RENEWAL_DUE)
+    assert len(scene.reauth_flows()) == 1
+    assert scene.online(scene.camera.serial) == STATE_UNAVAILABLE
+    await complete_reauth(scene, PASSWORD)
+    assert_all_online(scene)
+    assert abs(shown_replacement(scene, scene.camera.serial) - replaced) <= timedelta(seconds=1)
+
+
 def backs_off(fault: Fault) -> Callable[[Scene], Awaitable[None]]:
     """Blink asks to slow down: polls space out, the user sees an outage, not offline devices."""
 
@@ -358,6 +451,21 @@ async def retry_after_honoured(scene: Scene) -> None:
     assert scene.sim.requests.total == 0
     await scene.wait(timedelta(minutes=2), step=timedelta(seconds=30))
     assert_all_online(scene)
+
+
+async def retry_after_capped(scene: Scene) -> None:
+    """Retry-After of a whole day: waited 30 minutes at most, and said so in the log once."""
+    scene.sim.faults.inject(Fault.HTTP_429, times=2, endpoints={"homescreen"}, retry_after=86400)
+    await scene.poll()
+    scene.sim.requests.reset()
+    await scene.wait(timedelta(minutes=29), step=timedelta(seconds=30))
+    assert scene.sim.requests.total == 0
+    await scene.wait(timedelta(minutes=2), step=timedelta(seconds=30))
+    assert scene.sim.requests.by_endpoint["homescreen"] == 1  # the second 429
+    assert_outage_shown(scene)
+    await scene.wait(HALF_HOUR + POLL, step=timedelta(seconds=30))
+    assert_all_online(scene)
+    assert scene.log_count("waiting at most 30 minutes") == 1
 
 
 def outage(
@@ -665,6 +773,40 @@ FAULT_MATRIX: tuple[FaultRow, ...] = (
         refresh_refused_password_works,
     ),
     FaultRow(
+        "503-refresh-pin",
+        "HTTP 503 once on the token renewal, on an account that asks a PIN for new sign-ins",
+        "Keeps using the access token, which is still valid, and renews it at the next poll; "
+        "no PIN is requested, no reauth, the user notices nothing.",
+        renewal_fails_on_pin_account(Fault.HTTP_503),
+    ),
+    FaultRow(
+        "dropped-refresh-pin",
+        "The connection dropped once during the token renewal (PIN account)",
+        "As for a 503 on the renewal: the valid token is used, renewed at the next poll, no PIN.",
+        renewal_fails_on_pin_account(Fault.DISCONNECT),
+    ),
+    FaultRow(
+        "timeout-refresh-pin",
+        "No answer from the token endpoint at start (PIN account)",
+        "The renewal gives up after 20 seconds; the stored token, still valid, is used and the "
+        "integration loads; no PIN, no reauth.",
+        renewal_stalls_at_start,
+        real_time=True,
+    ),
+    FaultRow(
+        "503-refresh-expired-pin",
+        "HTTP 503 on the token renewal at start, the stored token already expired (PIN account)",
+        "Setup is retried by Home Assistant with growing pauses; entities are unavailable "
+        "meanwhile; no PIN, no reauth; loads as soon as Blink answers.",
+        renewal_fails_at_start_token_expired,
+    ),
+    FaultRow(
+        "invalid-grant-pin",
+        "Token renewal refused (HTTP 400 invalid_grant) and the password sign-in asks a PIN",
+        "Only this starts reauth: the flow asks for the password, then the PIN; history kept.",
+        refresh_token_refused_pin_account,
+    ),
+    FaultRow(
         "429",
         "HTTP 429 (too many requests), for as long as it lasts",
         "Backs off: 4, 8, 16 then 30 minutes between polls (4 requests at most in 30 minutes); "
@@ -676,6 +818,13 @@ FAULT_MATRIX: tuple[FaultRow, ...] = (
         "HTTP 429 with Retry-After: 1200",
         "Sends nothing for the 20 minutes Blink asked for.",
         retry_after_honoured,
+    ),
+    FaultRow(
+        "429-retry-after-day",
+        "HTTP 429 with Retry-After: 86400 (a whole day), twice",
+        "Waits 30 minutes at most (the longest back-off), then tries again; the log says once "
+        "that Blink asked for longer.",
+        retry_after_capped,
     ),
     FaultRow(
         "307",

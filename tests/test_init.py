@@ -1,6 +1,8 @@
 """Setup, polling cost, token persistence, outages, back-off and the device registry."""
 
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -8,6 +10,8 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from blink_sim import Fault, SimCloud, SimDevice
 from custom_components.blink_care.const import DOMAIN
+from custom_components.blink_care.engine.battery import BatteryHealth
+from custom_components.blink_care.sensor import DEVICE_SENSORS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -330,3 +334,21 @@ async def test_device_deleted_by_the_user_comes_back_when_it_rejoins(
     state = hass.states.get(entity_id(hass, "binary_sensor", gone.serial, "online"))
     assert state is not None
     assert state.state == STATE_ON
+
+
+async def test_battery_health_leaves_unknown_to_home_assistant(
+    hass: HomeAssistant, sim: SimCloud, loaded_entry: MockConfigEntry
+) -> None:
+    """Without enough readings the health sensor is Home Assistant's own 'unknown'.
+
+    An enum option spelled `unknown` looked the same in the UI but not to automations and
+    the history graph: it is not an option.
+    """
+    camera = next(d for d in sim.fleet.devices if d.battery_powered)
+    shown = hass.states.get(entity_id(hass, "sensor", camera.serial, "battery_health"))
+    assert shown is not None
+    assert "unknown" not in shown.attributes["options"]
+    assert shown.state in shown.attributes["options"]
+    description = next(d for d in DEVICE_SENSORS if d.key == "battery_health")
+    unsure: Any = SimpleNamespace(battery=SimpleNamespace(health=BatteryHealth.UNKNOWN))
+    assert description.value_fn(unsure) is None

@@ -88,22 +88,30 @@ def _device_id(hass: HomeAssistant, entry: MockConfigEntry, serial: str) -> str:
 async def _lived_in(
     hass: HomeAssistant, sim: SimCloud, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Three days of polls, a recorded battery change, a plug mapped and a Mini offline."""
+    """Three days of polls, a Mini offline, a plug mapped and a recorded battery change.
+
+    The battery change comes last, inside the 10-minute write delay: only the write at
+    unload can keep it.
+    """
     camera = next(device for device in sim.fleet.devices if device.product_code == "sedona")
     mini = next(device for device in sim.fleet.devices if device.product_code == "owl")
     await advance(hass, freezer, timedelta(days=3), step=timedelta(minutes=30))
-    await hass.services.async_call(
-        DOMAIN,
-        "mark_batteries_replaced",
-        {"device_id": _device_id(hass, entry, camera.serial)},
-        blocking=True,
-    )
     hass.config_entries.async_update_entry(entry, options={CONF_POWER_PLUGS: {mini.serial: PLUG}})
     await hass.async_block_till_done()
     sim.set_online(mini.serial, False)
     await advance(hass, freezer, timedelta(minutes=30), step=POLL)
     assert hass.states.get(entity_id(hass, "binary_sensor", mini.serial, "online")).state == (
         STATE_OFF
+    )
+    await _record_replacement(hass, entry, camera.serial)
+
+
+async def _record_replacement(hass: HomeAssistant, entry: MockConfigEntry, serial: str) -> None:
+    await hass.services.async_call(
+        DOMAIN,
+        "mark_batteries_replaced",
+        {"device_id": _device_id(hass, entry, serial)},
+        blocking=True,
     )
 
 
@@ -174,6 +182,29 @@ async def test_history_survives(
     assert offline_events == []
 
 
+async def test_unload_writes_what_changed_since_the_last_write(
+    hass: HomeAssistant,
+    sim: SimCloud,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The file holds the whole history the moment the entry is unloaded.
+
+    Writes are delayed up to 10 minutes; what changed meanwhile (here a battery change
+    recorded just before) must be written at unload, or a restart loses it.
+    """
+    await advance(hass, freezer, timedelta(minutes=30), step=POLL)
+    camera = next(device for device in sim.fleet.devices if device.product_code == "sedona")
+    await _record_replacement(hass, loaded_entry, camera.serial)
+    expected = json.loads(json.dumps(_coordinator(loaded_entry).history.as_json()))
+    written = hass_storage.get(_key(loaded_entry), {}).get("data")
+    assert json.loads(json.dumps(written)) != expected, "already written: this proves nothing"
+
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert json.loads(json.dumps(hass_storage[_key(loaded_entry)]["data"])) == expected
+
+
 async def test_replacement_time_survives_restart_exactly(
     hass: HomeAssistant,
     sim: SimCloud,
@@ -189,12 +220,7 @@ async def test_replacement_time_survives_restart_exactly(
     # Recorded at hh:mm:ss.7: a moment that does not fall on a whole second.
     now = dt_util.utcnow()
     freezer.tick(timedelta(seconds=1, microseconds=700_000 - now.microsecond))
-    await hass.services.async_call(
-        DOMAIN,
-        "mark_batteries_replaced",
-        {"device_id": _device_id(hass, loaded_entry, camera.serial)},
-        blocking=True,
-    )
+    await _record_replacement(hass, loaded_entry, camera.serial)
     shown = hass.states.get(sensor).state
     await _restart(hass, loaded_entry)
     await hass.async_block_till_done()

@@ -99,6 +99,14 @@ class BlinkCareConfigFlow(ConfigFlow, domain=DOMAIN):
         self._session: BlinkSession | None = None
         self._username = ""
 
+    @callback
+    def async_remove(self) -> None:
+        """The flow ended (entry made, aborted, or abandoned by the user): close its session."""
+        if self._session is not None:
+            self._session.session.detach()
+            self._session = None
+        self._client = None
+
     @staticmethod
     @callback
     def async_get_options_flow(
@@ -227,7 +235,9 @@ class BlinkCareConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_login(self, login_data: dict[str, Any]) -> BlinkCloudClient:
         """A fresh sign-in on this flow's session; the client is kept for the PIN step."""
-        session = self._session = self._session or async_blink_session(self.hass)
+        session = self._session = self._session or async_blink_session(
+            self.hass, auto_cleanup=False
+        )
         self._client = async_create_blink_client(self.hass, session, login_data)
         await self._client.async_login()
         return self._client

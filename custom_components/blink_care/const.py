@@ -4,6 +4,7 @@ from datetime import timedelta
 import logging
 from typing import Final
 
+from .client.api import LONGEST_WAIT_S
 from .engine import battery, connectivity
 
 DOMAIN: Final = "blink_care"
@@ -39,8 +40,9 @@ OPTION_DEFAULTS: Final[dict[str, int]] = {
     CONF_OFFLINE_GRACE_MINUTES: DEFAULT_OFFLINE_GRACE_MINUTES,
 }
 
-# Rate-limit back-off: doubles from the poll interval up to this ceiling.
-MAX_BACKOFF: Final = timedelta(minutes=30)
+# Rate-limit back-off: doubles from the poll interval up to this ceiling, which also caps
+# Blink's Retry-After hints (the client's longest wait).
+MAX_BACKOFF: Final = timedelta(seconds=LONGEST_WAIT_S)
 
 # The account itself is a device too, holding account-wide entities.
 ACCOUNT_DEVICE_PREFIX: Final = "account_"

@@ -39,6 +39,7 @@ from .const import (
 from .data import BlinkCareConfigEntry
 from .devices import DeviceRegistrySync
 from .engine.battery import BatterySettings
+from .engine.connectivity import system_monotonic
 from .engine.fleet import CONFIG_RETRY_AFTER, EventKind, Fleet, FleetEvent, FleetState
 from .events import EventBus
 from .issues import IssueManager
@@ -80,6 +81,7 @@ class BlinkCareCoordinator(DataUpdateCoordinator[FleetState]):
             ),
             timedelta(minutes=int(options[CONF_OFFLINE_GRACE_MINUTES])),
             dt_util.utcnow(),
+            system_monotonic,
         )
         history.set_source(self.fleet.to_stored)
         # Whether Blink answered the last poll (a refused sign-in is an answer too).

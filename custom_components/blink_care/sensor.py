@@ -98,6 +98,12 @@ def _level(state: DeviceState) -> StateType:
     return None if level is None else round(level)
 
 
+def _health(state: DeviceState) -> str | None:
+    if state.battery is None or state.battery.health is BatteryHealth.UNKNOWN:
+        return None
+    return state.battery.health.value
+
+
 DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
     BlinkCareSensorEntityDescription(
         key="battery_level",
@@ -124,9 +130,10 @@ DEVICE_SENSORS: tuple[BlinkCareSensorEntityDescription, ...] = (
         key="battery_health",
         translation_key="battery_health",
         device_class=SensorDeviceClass.ENUM,
-        options=[health.value for health in BatteryHealth],
+        # Not enough readings yet is Home Assistant's own "unknown" (None), not an option.
+        options=[health.value for health in BatteryHealth if health is not BatteryHealth.UNKNOWN],
         exists_fn=_on_battery,
-        value_fn=lambda state: None if state.battery is None else state.battery.health.value,
+        value_fn=_health,
     ),
     BlinkCareSensorEntityDescription(
         key="batteries_replaced",

@@ -538,3 +538,36 @@ def test_wants_quick_poll_while_pending_offline_or_just_changed():
     assert home.tracker.wants_quick_poll()  # just came back
     home.poll(device("CAM-1", "online"))
     assert not home.tracker.wants_quick_poll()
+
+
+def test_grace_runs_on_the_monotonic_clock_not_the_wall_clock() -> None:
+    """A forward jump of the wall clock is not time spent offline.
+
+    NTP sets the time on boards without a real-time clock; only the monotonic clock
+    measures the grace period.
+    """
+    ticks = [0.0]
+    tracker = ConnectivityTracker(GRACE, monotonic=lambda: ticks[0])
+    at = START
+
+    def poll(status: str, wall: timedelta, monotonic: float) -> list[Transition]:
+        nonlocal at
+        at += wall
+        ticks[0] += monotonic
+        snapshot = AccountSnapshot(account_id="acct", taken_at=at, devices=(device("C", status),))
+        return tracker.observe(snapshot, at)
+
+    poll("online", timedelta(0), 0)
+    poll("offline", timedelta(minutes=2), 120)
+    # The wall clock jumps three hours while one 2-minute poll interval really passes.
+    found = poll("offline", timedelta(hours=3), 120)
+    assert not any(t.went_offline for t in found)
+    assert tracker.state("C").state is ONLINE
+    # The grace period still ends on time: 10 real minutes after the first offline report.
+    for _ in range(3):
+        poll("offline", timedelta(minutes=2), 120)
+    assert tracker.state("C").state is ONLINE
+    found = poll("offline", timedelta(minutes=2), 120)
+    assert [t.went_offline for t in found] == [True]
+    # What users see stays on the wall clock: offline since the first offline report.
+    assert tracker.state("C").offline_since == START + timedelta(minutes=2)

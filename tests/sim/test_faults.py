@@ -193,8 +193,15 @@ async def test_disconnect_drops_the_connection(sim, session, bearer):
     assert sim.requests.by_endpoint["networks"] == 2
 
 
-async def test_two_fa_on_refresh_answers_412(sim, session, blink):
-    sim.faults.inject(Fault.TWO_FA_ON_REFRESH)
+@pytest.mark.parametrize(
+    ("fault", "status", "error"),
+    [
+        (Fault.TWO_FA_ON_REFRESH, 412, "unauthorized_client"),
+        (Fault.REFRESH_REFUSED, 400, "invalid_grant"),
+    ],
+)
+async def test_refresh_faults_refuse_the_refresh_token(sim, session, blink, fault, status, error):
+    sim.faults.inject(fault)
     auth = blink.auth
 
     answer = await session.post(
@@ -207,7 +214,8 @@ async def test_two_fa_on_refresh_answers_412(sim, session, blink):
         },
     )
 
-    assert answer.status == 412
+    assert answer.status == status
+    assert (await answer.json())["error"] == error
 
 
 async def test_faults_hit_only_their_endpoints_and_only_so_many_times(sim, session, bearer):
@@ -221,6 +229,18 @@ async def test_faults_hit_only_their_endpoints_and_only_so_many_times(sim, sessi
     assert statuses == [503, 503, 200]
     assert sim.requests.by_endpoint["networks"] == 3  # faulted requests count too
     assert sim.faults.active == ()
+
+
+async def test_discarding_one_fault_keeps_the_others(sim, session, bearer):
+    discarded = sim.faults.inject(Fault.HTTP_500, endpoints={"homescreen"})
+    kept = sim.faults.inject(Fault.HTTP_502, endpoints={"networks"})
+
+    sim.faults.discard(discarded)
+    sim.faults.discard(discarded)  # already gone: nothing happens
+
+    assert (await session.get(homescreen_url(sim), headers=bearer)).status == 200
+    assert (await session.get(f"{sim.base_url}/networks", headers=bearer)).status == 502
+    assert sim.faults.active == (kept,)
 
 
 async def test_clearing_faults_restores_normal_answers(sim, session, bearer):

@@ -20,7 +20,7 @@ import logging
 import time
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 import uuid
 
 import aiohttp
@@ -63,13 +63,28 @@ STORED_LOGIN_KEYS = (
     "client_id",
     "user_id",
 )
-# Refresh the access token this long before it expires, through blinkpy's startup path
+# Renew the access token this long before it expires, the way blinkpy's startup does
 # (client "ios", hardware id in the form), which Blink accepts more reliably than the
 # in-flight refresh blinkpy does 60 s before expiry.
 TOKEN_REFRESH_MARGIN_S = 600
+# After a failed renewal the current token is used only while it has this long left: blinkpy
+# would otherwise start its own in-flight refresh (60 s before expiry) in the middle of a poll.
+TOKEN_MIN_REMAINING_S = 120
+# Every request of a sign-in or token renewal gives up after this long. blinkpy passes no
+# timeout there, and aiohttp's default (5 minutes) would hold the client's lock as long.
+AUTH_REQUEST_TIMEOUT_S = 20.0
+# A whole sign-in (up to six requests) gives up after this long.
+SIGN_IN_TIMEOUT_S = 60.0
 
+# Blink's Retry-After is obeyed up to this long: a hint of hours or days (a misconfigured
+# proxy, a wrong date) would otherwise silence the integration; it is also the longest back-off.
+LONGEST_WAIT_S = 1800.0
+
+HTTP_OK = 200
+HTTP_BAD_REQUEST = 400
 HTTP_UNAUTHORIZED = 401
 HTTP_NOT_ACCEPTABLE = 406
+HTTP_PRECONDITION_FAILED = 412  # Blink: "verify this sign-in with a PIN"
 HTTP_TOO_MANY_REQUESTS = 429
 HTTP_SERVER_ERROR = 500
 
@@ -92,6 +107,7 @@ class RequestRecorder:
         self._recent: deque[RecordedRequest] = deque(maxlen=keep)
         self._sequence = 0
         self.counts: Counter[str] = Counter()
+        self._long_wait_logged = False
         self.trace_config = aiohttp.TraceConfig()
         self.trace_config.on_request_end.append(self._on_request_end)
         self.trace_config.on_request_exception.append(self._on_request_exception)
@@ -120,6 +136,15 @@ class RequestRecorder:
         self, _session: aiohttp.ClientSession, _ctx: SimpleNamespace, params: Any
     ) -> None:
         response = params.response
+        asked = _asked_wait_seconds(response.headers)
+        if asked is not None and asked > LONGEST_WAIT_S and not self._long_wait_logged:
+            self._long_wait_logged = True
+            _LOGGER.warning(
+                "Blink asked to wait %d minutes before the next request; waiting at most %d "
+                "minutes (said once)",
+                asked // 60,
+                LONGEST_WAIT_S // 60,
+            )
         self._record(
             params.method, params.url, response.status, retry_after_seconds(response.headers)
         )
@@ -142,7 +167,13 @@ def _endpoint_name(path: str) -> str:
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Blink's Retry-After hint in seconds (delta or HTTP date), if it sent one."""
+    """How long to wait as Blink's Retry-After asks (delta or HTTP date), at most LONGEST_WAIT_S."""
+    asked = _asked_wait_seconds(headers)
+    return None if asked is None else min(asked, LONGEST_WAIT_S)
+
+
+def _asked_wait_seconds(headers: Mapping[str, str]) -> float | None:
+    """Blink's Retry-After hint in seconds, as sent, if it sent one."""
     value = headers.get("Retry-After")
     if not value:
         return None
@@ -169,6 +200,31 @@ def classify_failure(requests: list[RecordedRequest], default: BlinkCareError) -
     if HTTP_UNAUTHORIZED in statuses:
         return AuthFailedError("Blink refused the credentials (HTTP 401)")
     return default
+
+
+class RefreshTokenRefusedError(BlinkCareError):
+    """Blink answered the renewal with a definite no: the refresh token is spent or withdrawn."""
+
+
+# The token endpoint's definite refusals (OAuth answers 400/401 for a bad grant, RFC 6749 5.2;
+# Blink 412 when it wants the sign-in verified): only these justify signing in with the password.
+REFRESH_REFUSALS = frozenset({HTTP_BAD_REQUEST, HTTP_UNAUTHORIZED, HTTP_PRECONDITION_FAILED})
+
+
+def refresh_failure(status: int, retry_after: float | None) -> BlinkCareError:
+    """What a failed token renewal means: a refusal, or a fault of the cloud to wait out.
+
+    A 5xx, a CDN's 403, an HTML page: the cloud is unwell and the refresh token still good.
+    Treating those as a refusal would sign in with the password and, on accounts that verify
+    new sign-ins, text the user a PIN nobody asked for.
+    """
+    if status == HTTP_NOT_ACCEPTABLE:
+        return HardwareIdRejectedError("Blink refused this installation's hardware id (HTTP 406)")
+    if status == HTTP_TOO_MANY_REQUESTS:
+        return RateLimitedError("Blink is rate limiting the token renewal (HTTP 429)", retry_after)
+    if status in REFRESH_REFUSALS:
+        return RefreshTokenRefusedError(f"Blink refused the refresh token (HTTP {status})")
+    return CloudUnreachableError(f"the token renewal failed (HTTP {status})")
 
 
 def new_hardware_id() -> str:
@@ -241,7 +297,8 @@ class BlinkCloudClient:
         async with self._lock:
             mark = self._recorder.mark()
             try:
-                accepted = await self._blink.auth.complete_2fa_login(pin)
+                async with asyncio.timeout(SIGN_IN_TIMEOUT_S):
+                    accepted = await self._blink.auth.complete_2fa_login(pin)
             except (aiohttp.ClientError, TimeoutError) as err:
                 raise CloudUnreachableError("the Blink cloud did not answer") from err
             if not accepted:
@@ -277,17 +334,30 @@ class BlinkCloudClient:
             )
         return parse_camera_config(body, camera.serial, now)
 
-    async def _ensure_logged_in(self) -> None:
+    def _token_seconds_left(self) -> float:
+        """How long the current access token lives on (0 without one)."""
         auth = self._blink.auth
         expires_at = auth.expiration_date
-        due = expires_at is None or float(expires_at) - time.time() < TOKEN_REFRESH_MARGIN_S
-        if not self._ready or auth.token is None or due:
+        if auth.token is None or expires_at is None:
+            return 0.0
+        return float(expires_at) - time.time()
+
+    async def _ensure_logged_in(self) -> None:
+        if not self._ready or self._token_seconds_left() < TOKEN_REFRESH_MARGIN_S:
             await self._login_locked()
 
-    async def _login_locked(self) -> None:
+    async def _login_locked(self, *, token_refused: bool = False) -> None:
+        """Renew the token, or sign in with the password when Blink refuses the refresh token.
+
+        `token_refused`: Blink just refused the current access token, so it cannot stand in
+        for a renewal that failed.
+        """
         mark = self._recorder.mark()
         try:
-            await self._blink.auth.startup()
+            async with asyncio.timeout(SIGN_IN_TIMEOUT_S):
+                await self._sign_in(token_refused=token_refused)
+        except BlinkCareError:
+            raise
         except BlinkTwoFARequiredError as err:
             raise TwoFactorRequiredError("Blink sent a PIN") from err
         except LoginError as err:
@@ -299,6 +369,68 @@ class BlinkCloudClient:
         except Exception as err:
             raise self._closed_session_error(err) from err
         self._finish_login()
+
+    async def _sign_in(self, *, token_refused: bool) -> None:
+        auth = self._blink.auth
+        if auth.refresh_token:
+            try:
+                await self._renew_token()
+            except RefreshTokenRefusedError:
+                _LOGGER.info("Blink refused the refresh token; signing in with the password")
+            except (CloudUnreachableError, RateLimitedError) as err:
+                if token_refused or self._token_seconds_left() < TOKEN_MIN_REMAINING_S:
+                    raise
+                _LOGGER.debug("Token renewal failed (%s); the current token is still valid", err)
+                return
+            else:
+                return
+            auth.refresh_token = None
+        # blinkpy's startup without a refresh token is the password sign-in (OAuth + PKCE).
+        await auth.startup()
+
+    async def _renew_token(self) -> None:
+        """Trade the refresh token for new tokens, as blinkpy's startup does, classifying failures.
+
+        blinkpy's startup turns every failed renewal into a password sign-in.
+        """
+        auth = self._blink.auth
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": auth.refresh_token,
+            "client_id": blink_api.OAUTH_V2_CLIENT_ID,
+            "scope": blink_api.OAUTH_SCOPE,
+            "hardware_id": auth.hardware_id,
+        }
+        headers = {
+            "User-Agent": blink_api.OAUTH_TOKEN_USER_AGENT,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "*/*",
+        }
+        try:
+            async with auth.session.post(
+                blink_api.OAUTH_TOKEN_URL,
+                headers=headers,
+                data=urlencode(form),
+                timeout=aiohttp.ClientTimeout(total=AUTH_REQUEST_TIMEOUT_S),
+            ) as response:
+                status = response.status
+                raw = await response.read()
+                retry_after = retry_after_seconds(response.headers)
+        except (aiohttp.ClientError, TimeoutError) as err:
+            raise CloudUnreachableError("the token endpoint did not answer") from err
+        if status != HTTP_OK:
+            raise refresh_failure(status, retry_after)
+        tokens = _token_answer(raw)
+        auth.token = tokens["access_token"]
+        auth.refresh_token = tokens["refresh_token"]
+        auth.expires_in = tokens["expires_in"]
+        auth.expiration_date = time.time() + tokens["expires_in"]
+        if not (auth.host and auth.region_id and auth.account_id):
+            auth.tier_info = await auth.get_tier_info()
+            try:
+                auth.extract_tier_info()
+            except (TypeError, KeyError) as err:
+                raise CloudUnreachableError("Blink did not return the account region") from err
 
     def _closed_session_error(self, err: Exception) -> BlinkCareError:
         """Home Assistant closed the session under a request (unload, shutdown).
@@ -338,7 +470,7 @@ class BlinkCloudClient:
         except HardwareIdRejectedError:
             raise
         except AuthFailedError:
-            await self._login_locked()
+            await self._login_locked(token_refused=True)
             return await self._request_json(send)
 
     async def _request_json(self, send: Callable[[], Any]) -> Any:
@@ -394,3 +526,24 @@ class BlinkCloudClient:
         if status >= HTTP_SERVER_ERROR or body is None or not 200 <= status < 300:  # noqa: PLR2004
             raise CloudUnreachableError(f"unusable answer from Blink (HTTP {status})")
         return body
+
+
+def _token_answer(raw: bytes) -> dict[str, Any]:
+    """The tokens of a 200 from the token endpoint; an unusable body is a fault of the cloud."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise CloudUnreachableError("unusable answer from the token endpoint")
+    access, refresh = body.get("access_token"), body.get("refresh_token")
+    expires_in = body.get("expires_in", 3600)
+    if (
+        not isinstance(access, str)
+        or not isinstance(refresh, str)
+        or isinstance(expires_in, bool)
+        or not isinstance(expires_in, int | float)
+        or expires_in <= 0
+    ):
+        raise CloudUnreachableError("unusable answer from the token endpoint")
+    return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in}

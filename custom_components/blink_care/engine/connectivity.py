@@ -17,8 +17,11 @@ Rules, in the order they are applied at each successful poll:
 1. Raw status `online` and `done` (what idle sync-module cameras report) mean online,
    `offline` means offline; any other or missing value is no evidence either way.
 2. Grace is measured between consecutive successful polls that both reported the device
-   offline. A failed poll, a poll without the device, or a poll with an unusable status
-   pauses the timer (it never advances on missing data) without resetting it.
+   offline, on a monotonic clock when one is given: a jump of the wall clock (NTP setting
+   the time on a board without a real-time clock) is not time spent offline. Timestamps
+   users see (`offline_since`, `last_seen`) stay on the wall clock. A failed poll, a poll
+   without the device, or a poll with an unusable status pauses the timer (it never
+   advances on missing data) without resetting it.
    `offline_since` is the first poll that reported the device offline in that run.
 3. A camera hears the cloud only through its sync module, so while that sync module is
    reported offline (inside its grace period or past it) the camera's own reports are
@@ -38,10 +41,12 @@ ONLINE, so every offline event is followed by at most one online event, and a de
 never announced offline twice for the same outage.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 import math
+import time
 from typing import Any, Final
 
 from custom_components.blink_care.client.models import AccountSnapshot, DeviceSnapshot
@@ -55,6 +60,11 @@ _GRACE_SLACK_S = 2.0
 _STORAGE_VERSION = 1
 _ONLINE_STATUSES = frozenset({"online", "done"})
 _OFFLINE_STATUS = "offline"
+
+
+def system_monotonic() -> float:
+    """The system's monotonic clock, looked up at each call (test clocks replace `time`)."""
+    return time.monotonic()
 
 
 def reported_online(status: str | None) -> bool | None:
@@ -166,13 +176,25 @@ class _DeviceRecord:
 class ConnectivityTracker:
     """Per-device connectivity for one account, fed one poll at a time."""
 
-    def __init__(self, grace: timedelta = DEFAULT_GRACE) -> None:
-        """Start with no device seen and the cloud assumed reachable."""
+    def __init__(
+        self,
+        grace: timedelta = DEFAULT_GRACE,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
+        """Start with no device seen and the cloud assumed reachable.
+
+        `monotonic` measures the grace period (seconds, e.g. `system_monotonic`); without it
+        durations are taken between the `now` values given to `observe` (replays, tests).
+        """
         self.grace = grace
+        self._monotonic = monotonic
         self._devices: dict[str, _DeviceRecord] = {}
         self._have_device_data = True
         # The previous successful poll, or None when a failed poll came since.
         self._previous_poll_at: datetime | None = None
+        # Seconds between the previous successful poll and the one being taken in.
+        self._previous_clock: float | None = None
+        self._since_previous_poll = 0.0
         self._just_changed = False
         # Every device's view as of the last change to the records (None: to be worked out).
         self._views: dict[str, DeviceConnectivity] | None = None
@@ -188,11 +210,15 @@ class ConnectivityTracker:
     def observe(self, snapshot: AccountSnapshot, now: datetime) -> list[Transition]:
         """Take in one successful homescreen poll and say which devices changed state."""
         before = self._all_views()
+        clock = self._monotonic() if self._monotonic is not None else now.timestamp()
+        previous = self._previous_clock
+        self._since_previous_poll = 0.0 if previous is None else max(0.0, clock - previous)
         # Sync modules first: a camera's reading depends on its sync module's fresh state.
         for device in sorted(snapshot.devices, key=lambda d: d.sync_module_serial is not None):
             self._update(device, now)
         self._have_device_data = True
         self._previous_poll_at = now
+        self._previous_clock = clock
         views: dict[str, DeviceConnectivity] = {}
         transitions: list[Transition] = []
         for serial in self._devices:
@@ -221,6 +247,7 @@ class ConnectivityTracker:
         """
         self._have_device_data = False
         self._previous_poll_at = None
+        self._previous_clock = None
         return []
 
     def state(self, serial: str) -> DeviceConnectivity:
@@ -269,9 +296,14 @@ class ConnectivityTracker:
         }
 
     @classmethod
-    def from_dict(cls, data: object, grace: timedelta) -> ConnectivityTracker:
+    def from_dict(
+        cls,
+        data: object,
+        grace: timedelta,
+        monotonic: Callable[[], float] | None = None,
+    ) -> ConnectivityTracker:
         """Rebuild from `to_dict` output; anything unusable is dropped, never raised."""
-        tracker = cls(grace)
+        tracker = cls(grace, monotonic)
         devices = data.get("devices") if isinstance(data, dict) else None
         if not isinstance(devices, dict):
             return tracker
@@ -308,7 +340,7 @@ class ConnectivityTracker:
             self._previous_poll_at is not None
             and record.offline_reported_at == self._previous_poll_at
         ):
-            record.pending_seconds += max(0.0, (now - self._previous_poll_at).total_seconds())
+            record.pending_seconds += self._since_previous_poll
         record.offline_reported_at = now
         if record.pending_seconds >= self.grace.total_seconds() - _GRACE_SLACK_S:
             record.own = Connectivity.OFFLINE

@@ -12,7 +12,7 @@ enough to be removed. `Fleet.forget` is the one way a device leaves: the 30-day 
 user deleting a device both end there, and a device that rejoins later starts a fresh record.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -213,9 +213,17 @@ class Fleet:
 
     @classmethod
     def from_stored(
-        cls, stored: Mapping[str, Any], settings: BatterySettings, grace: timedelta, now: datetime
+        cls,
+        stored: Mapping[str, Any],
+        settings: BatterySettings,
+        grace: timedelta,
+        now: datetime,
+        monotonic: Callable[[], float] | None = None,
     ) -> Fleet:
-        """Rebuild from `to_stored` output; unusable parts are dropped, never raised."""
+        """Rebuild from `to_stored` output; unusable parts are dropped, never raised.
+
+        `monotonic` measures the offline grace (see `ConnectivityTracker`).
+        """
         devices = stored.get("devices")
         records = {
             str(serial): DeviceRecord.from_json(raw, now)
@@ -223,7 +231,7 @@ class Fleet:
         }
         connectivity = stored.get("connectivity")
         tracker = ConnectivityTracker.from_dict(
-            dict(connectivity) if isinstance(connectivity, Mapping) else {}, grace
+            dict(connectivity) if isinstance(connectivity, Mapping) else {}, grace, monotonic
         )
         return cls(settings, grace, records, tracker)
 
