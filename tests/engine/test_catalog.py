@@ -21,6 +21,7 @@ from custom_components.blink_care.engine.catalog import (
     model_for,
 )
 from custom_components.blink_care.engine.catalog_data import (
+    CLOSING_STEPS,
     CONTRADICTION_NOTES,
     SEARCH_WORDS as SEARCH_WORDS_OF,
 )
@@ -848,7 +849,8 @@ def test_add_again_says_where_the_serial_is_only_where_a_source_does():
     assert "inside the back cover" in label("catalina")
     assert "under the battery cover" in label("xt2")
     assert "inside the battery case" in label("lotus")
-    for code in ("owl", "sedona", "tulip", "sm2", "superior"):
+    assert "inside the battery compartment" in label("sedona")
+    for code in ("owl", "sonoran", "white", "tulip", "sm2", "superior"):
         assert "no source gives where" in label(code), code
 
 
@@ -881,3 +883,45 @@ def test_every_procedure_key_is_offered_and_named_in_every_language(language):
     for name in ProcedureName:
         assert f"            - {name.value}\n" in services
         assert labels[name.value].strip()
+
+
+# --- Audit of issue 16: the steps happen in an order a person can follow ----------------------
+
+
+def _after_closing(procedure: Procedure) -> tuple[list[str], list[str]]:
+    """The steps before the first closing-the-cover step, and those after the last one."""
+    steps = list(procedure.steps)
+    closing = [i for i, step in enumerate(steps) if step in CLOSING_STEPS]
+    if not closing:
+        return steps, []
+    return steps[: closing[0]], steps[closing[-1] + 1 :]
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_nothing_inside_the_case_is_asked_for_after_it_is_closed(entry, procedure):
+    """Audit A: a reset button inside the compartment was pressed after the cover went back on."""
+    _, after = _after_closing(procedure)
+    for step in after:
+        inside = ("battery compartment", "battery case", "near the batteries", "label inside")
+        if any(place in step for place in inside):
+            assert "open the cover again" in step.casefold(), step
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_the_code_to_scan_is_noted_before_the_case_is_closed(entry, procedure):
+    """Audit nit 1: the doorbell's QR code was to be scanned once it was back on its plate."""
+    before, after = _after_closing(procedure)
+    if any("scan" in step and "QR code" in step for step in after):
+        assert any("note or photograph the qr code" in step.casefold() for step in before)
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in _every_entry() if ProcedureName.FACTORY_RESET in e.procedures]
+)
+def test_factory_reset_claims_only_what_the_sources_say(entry):
+    """Audit A: no source says deleting clears the settings; the button text matches the note."""
+    reset = entry.procedures[ProcedureName.FACTORY_RESET]
+    steps = " ".join(reset.steps)
+    assert "clears its settings" not in steps
+    assert "Other guides say" not in steps
+    assert "see get" not in steps

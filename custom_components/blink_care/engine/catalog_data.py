@@ -410,6 +410,11 @@ def _s1(text: str) -> Quote:
     return Quote("S1", text)
 
 
+def _s3(text: str) -> Quote:
+    """The third-party reset guide (seed ``blink-reset-guide``); never enough for 'official'."""
+    return Quote("S3", text)
+
+
 def _blink_page(source: str, text: str) -> Quote:
     """A Blink support page (P1-P9), quoted as the reference catalog records it."""
     return Quote(source, text)
@@ -709,6 +714,20 @@ _DOORBELL_CLOSE_STEPS = (
 )
 _DOORBELL_COVER_NOTES = (_C_SHOCK_WORDING, _C_DOORBELL_BUTTON)
 
+# Every step that puts a cover or case back, so a test can tell which steps come after it.
+CLOSING_STEPS = frozenset(
+    _as_step(step)["text"]
+    for steps in (
+        _OUTDOOR4_COVER["close_steps"],
+        _GEN3_COVER["close_steps"],
+        _XT_COVER["close_steps"],
+        _INDOOR1_COVER["close_steps"],
+        _GENERIC_CAMERA_COVER["close_steps"],
+        _DOORBELL_CLOSE_STEPS,
+    )
+    for step in steps
+)
+
 # --- Builders shared by several families ---------------------------------------------------------
 
 
@@ -963,29 +982,58 @@ def _button_factory_reset(
     )
 
 
+def _button_fallback(hint: str) -> str:
+    """The third-party button is a fallback after re-adding, when the cover is already shut again.
+
+    So the step opens the cover again before anything inside it is touched.
+    """
+    return (
+        f"Only if adding it again fails: open the cover again as above. {hint} Then close the "
+        "cover and add the camera again."
+    )
+
+
+_LABEL_INSIDE_STEP = (
+    "While the cover is off, note or photograph the QR code and serial number (DSN) on the label "
+    "inside: you need them to add the camera again."
+)
+_LABEL_SEARCH_STEP = (
+    "While the cover is off, note or photograph the QR code and serial number (DSN): you need "
+    "them to add the camera again. No source says where the label is on this model, so look in "
+    "the compartment first, then on the camera's body."
+)
+
+
 def _camera_factory_reset(
-    cover: _Cover, button_hint: str, *, notes: tuple[str, ...]
+    cover: _Cover, last_try: str, *, notes: tuple[str, ...], label_inside: bool
 ) -> ProcedureText:
-    """Sync-module cameras: Blink documents no button, so delete and re-add comes first."""
+    """Sync-module cameras: Blink documents no button, so delete and re-add comes first.
+
+    The code to scan is noted while the cover is off; ``last_try`` is the step for when adding
+    the camera again fails, after the cover is back on.
+    """
     return _procedure(
         _TITLE_FACTORY_RESET,
         (
-            (
+            _step(
                 "Blink publishes no button reset for this camera. The dependable way to start over "
-                "is to delete it from the app and add it again, which also clears its settings."
+                "is to delete it from your Blink account and add it again; one third-party guide "
+                "says deleting it in effect resets the camera's link to your account.",
+                StepKind.INFO,
+                _s3("This effectively resets the camera"),
             ),
             (
-                f"In the Blink app, open the camera's settings and choose Delete Device (see "
-                f"{_get('remove_from_account')})."
+                "In the Blink app, open the camera's settings and choose Delete Device (see "
+                f"{_get_the('remove_from_account')})."
             ),
             *cover["open_steps"],
-            "Note or photograph the QR code and serial number (DSN) on the label inside.",
+            _LABEL_INSIDE_STEP if label_inside else _LABEL_SEARCH_STEP,
             *cover["close_steps"],
             (
                 "Tap + in the app, add a camera, scan or type the code and follow the prompts to "
                 "connect it to your Wi-Fi (and Sync Module, if it uses one)."
             ),
-            button_hint,
+            last_try,
             _account_not_removed("camera", "A button reset"),
         ),
         minutes=15,
@@ -1138,11 +1186,6 @@ def _flashing_red(
 # --- Guides every model shares: add again, firmware ------------------------------------------
 
 
-def _s3(text: str) -> Quote:
-    """The third-party reset guide (seed ``blink-reset-guide``); never enough for 'official'."""
-    return Quote("S3", text)
-
-
 # Where the serial number and its QR code are, for the models a source describes.
 _LABEL_UNDER_COVER = (
     "The serial number (DSN) and its QR code are on a sticker inside the back cover "
@@ -1164,10 +1207,21 @@ _XT_LABEL = _step(
     StepKind.ACTION,
     _s1("access your camera's Device Serial Number (DSN)"),
 )
+# A third-party guide's words, for the Outdoor cameras (Outdoor 4 and 3rd Gen) together.
+_OUTDOOR4_LABEL = _step(
+    "One third-party guide puts the QR code and serial number (DSN) inside the battery "
+    f"compartment ({_get('open_cover')}).",
+    StepKind.ACTION,
+    _s3("scan the QR code inside the camera"),
+)
+# Blink's list of what the doorbell's battery case holds.
+_DOORBELL_CASE_QUOTE = _s1(
+    "Inside the battery case you can find the QR code and corresponding Device Serial Number"
+)
 _DOORBELL_LABEL = _step(
     f"The QR code and the serial number (DSN) are inside the battery case ({_get('open_cover')}).",
     StepKind.ACTION,
-    _s1("Inside the battery case you can find the QR code and corresponding Device Serial Number"),
+    _DOORBELL_CASE_QUOTE,
 )
 
 
@@ -1440,7 +1494,7 @@ def _battery_camera(
     *,
     official: bool,
     sync: _SyncLink,
-    button_hint: str,
+    last_try: str,
     reset_notes: tuple[str, ...],
     claim_note: str,
     battery_notes: tuple[str, ...] = (),
@@ -1466,7 +1520,12 @@ def _battery_camera(
         ),
         "power_cycle": power_cycle,
         "soft_reset": _soft_reset(power_cycle, sync),
-        "factory_reset": _camera_factory_reset(cover, button_hint, notes=reset_notes),
+        "factory_reset": _camera_factory_reset(
+            cover,
+            last_try,
+            notes=reset_notes,
+            label_inside=official and label is not _LABEL_UNKNOWN,
+        ),
         "remove_from_account": _remove_from_account("camera"),
         "flashing_red": _flashing_red(power_check=_BATTERY_CHECK, sync=sync, batteries=True),
         "offline": _offline(
@@ -1607,10 +1666,22 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
         "factory_reset": _button_factory_reset(
             (
                 *_DOORBELL_OPEN_STEPS,
-                (
+                _step(
+                    "While the case is open, note or photograph the QR code and serial number "
+                    "(DSN): you scan the code to add the doorbell again at the end.",
+                    StepKind.ACTION,
+                    _DOORBELL_CASE_QUOTE,
+                ),
+                _step(
                     "The reset button is inside the battery case, which also holds the QR code "
                     "with the serial number and a diagram of which way the batteries go (Blink's "
                     "description)."
+                    if official
+                    else "On the Video Doorbell, Blink puts the reset button inside the battery "
+                    "case, with the QR code, the serial number and a diagram of the batteries; "
+                    "look for it there.",
+                    StepKind.ACTION,
+                    _DOORBELL_CASE_QUOTE,
                 ),
                 (
                     "Press and hold it for 10-15 seconds until the light on the front flashes red; "
@@ -1924,11 +1995,12 @@ _TWO_YEARS = "up to two years"
 _CLAIM_FROM_REVIEWS = (
     "The 'up to two years' figure is Blink's claim as quoted by reviewers and product listings."
 )
-_INSIDE_BUTTON_HINT = (
-    "Only if re-adding fails: third-party guides mention a small button inside the battery "
-    "compartment; press and hold it for 10-15 seconds until the light flashes red, after which "
-    "it blinks blue while waiting for setup. Other guides say the camera has no reset button; "
-    "Blink confirms neither."
+# S3 describes this button and, for the same cameras, says they have no external reset button.
+_INSIDE_BUTTON_FALLBACK = _button_fallback(
+    "One third-party guide mentions a small button inside the battery compartment: press and "
+    "hold it for 10-15 seconds until the light flashes red; the camera then blinks blue while it "
+    "waits to be set up. The same guide also says these cameras have no external reset button, "
+    "and Blink documents no button at all."
 )
 _OUTDOOR4_NOTES = (
     (
@@ -2008,11 +2080,12 @@ def _outdoor4_procedures(*, official: bool, sync: _SyncLink) -> dict[str, Proced
         _OUTDOOR4_COVER,
         official=official,
         sync=sync,
-        button_hint=_INSIDE_BUTTON_HINT,
+        last_try=_INSIDE_BUTTON_FALLBACK,
         reset_notes=(_C_WIRELESS_BUTTON,),
         claim_note=_CLAIM_FROM_REVIEWS
         + " One reviewer's camera lasted about a year and a half in practice.",
         battery_notes=_OUTDOOR4_NOTES,
+        label=_OUTDOOR4_LABEL,
     )
 
 
@@ -2026,7 +2099,7 @@ def _gen3_procedures() -> dict[str, ProcedureText]:
             _GEN3_COVER,
             official=True,
             sync="required",
-            button_hint=_INSIDE_BUTTON_HINT,
+            last_try=_INSIDE_BUTTON_FALLBACK,
             reset_notes=(_C_WIRELESS_BUTTON,),
             claim_note=_CLAIM_FROM_REVIEWS,
             label=_GEN3_LABEL,
@@ -2041,10 +2114,10 @@ def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
         _XT_COVER,
         official=True,
         sync="required",
-        button_hint=(
-            "Only if re-adding fails: one third-party guide says the XT and XT2 have a reset "
-            "button near the batteries; hold it for 10-15 seconds until the light flashes red. "
-            "Blink documents no such button."
+        last_try=_button_fallback(
+            "One third-party guide says the XT and XT2 have a reset button near the batteries: "
+            "press and hold it for 10-15 seconds until the light flashes red. Blink documents no "
+            "such button."
         ),
         reset_notes=(_UNOFFICIAL_NOTE,),
         claim_note=claim_note,
@@ -2119,7 +2192,7 @@ MODELS: tuple[ModelText, ...] = (
             _INDOOR1_COVER,
             official=True,
             sync="required",
-            button_hint=(
+            last_try=(
                 "No source, Blink's or anyone else's, describes a reset button on this camera, "
                 "so there is nothing to hold and no light to watch for."
             ),
@@ -2334,7 +2407,7 @@ GENERIC_MODELS: dict[DeviceKind, ModelText] = {
             _GENERIC_CAMERA_COVER,
             official=False,
             sync="optional",
-            button_hint=_INSIDE_BUTTON_HINT,
+            last_try=_INSIDE_BUTTON_FALLBACK,
             reset_notes=(_C_WIRELESS_BUTTON,),
             claim_note="Blink claims up to two years for its recent battery cameras.",
         ),
