@@ -868,10 +868,20 @@ def test_accessories_with_own_batteries_are_named_without_invented_cells(code):
     assert "AA" not in steps
 
 
-def test_firmware_check_reads_the_version_and_lets_blink_update():
-    steps = " ".join(model_for("sedona").procedures[ProcedureName.FIRMWARE_CHECK].steps)
+@pytest.mark.parametrize("entry", _every_entry(), ids=lambda e: e.key)
+def test_firmware_check_claims_only_what_the_sources_say(entry):
+    """Audit F: automatic updates are one guide's 'often'; its 5-minute wait is for cameras."""
+    check = entry.procedures[ProcedureName.FIRMWARE_CHECK]
+    steps = " ".join(check.steps)
     assert "firmware version" in steps
-    assert "by itself" in steps
+    assert "Home Assistant shows it on the device's page" in steps
+    assert "update button" not in steps
+    assert "Blink installs firmware updates by itself" not in steps
+    assert "third-party guide" in steps
+    if entry.kind is DeviceKind.SYNC_MODULE:
+        assert "camera" not in steps.casefold()
+        assert "five minutes" not in steps
+        assert "Sync Module" in steps
 
 
 @pytest.mark.parametrize("language", ["en", "de", "fr", "es", "nl"])

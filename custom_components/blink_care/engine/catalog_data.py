@@ -1272,8 +1272,24 @@ def _add_again(label: StepLike, sync: _SyncLink) -> ProcedureText:
     )
 
 
-def _firmware_check() -> ProcedureText:
-    """Blink updates firmware by itself; the user can only read the version and let it update."""
+# The only source on updates is one third-party guide, and it speaks of cameras after a reset.
+_CAMERA_UPDATE_STEP = _step(
+    "Keep the device powered and online. One third-party guide says that after a reset and setup "
+    "a camera often downloads the latest firmware by itself if you leave it alone for about five "
+    "minutes.",
+    StepKind.WAIT,
+    _s3("leave the camera alone for 5 minutes. It will often automatically download"),
+)
+_MODULE_UPDATE_STEP = _own(
+    "Keep the Sync Module plugged in and online. No source says how or when a Sync Module gets "
+    "new firmware (the one third-party guide that mentions automatic downloads is about other "
+    "devices), so compare the version shown here over time.",
+    StepKind.WAIT,
+)
+
+
+def _firmware_check(*, module: bool) -> ProcedureText:
+    """Read the version Home Assistant shows; how updates arrive is hedged, as the sources are."""
     return _procedure(
         _TITLE_FIRMWARE_CHECK,
         (
@@ -1282,13 +1298,7 @@ def _firmware_check() -> ProcedureText:
                 "on the device's page (Settings, Devices & services, Blink Care, the device).",
                 StepKind.CHECK,
             ),
-            _step(
-                "Blink installs firmware updates by itself; neither Home Assistant nor the app "
-                "offers an update button. Keep the device powered and online, and after a reset "
-                "leave it alone for about five minutes so it can fetch an update.",
-                StepKind.WAIT,
-                _s3("leave the camera alone for 5 minutes. It will often automatically download"),
-            ),
+            _MODULE_UPDATE_STEP if module else _CAMERA_UPDATE_STEP,
             _step(
                 "Keep the Blink app on your phone up to date as well.",
                 StepKind.ACTION,
@@ -1303,18 +1313,16 @@ def _firmware_check() -> ProcedureText:
         minutes=5,
         source_url=BLINK_SUPPORT_HOME,
         official=False,
-        notes=(
-            (
-                "No Blink page on checking firmware was found; automatic updates are a third-party "
-                "guide's observation."
-            ),
-        ),
+        notes=("No Blink page on checking or updating firmware was found.",),
     )
 
 
 def _everyday(label: StepLike, sync: _SyncLink) -> dict[str, ProcedureText]:
     """The guides every model has besides its own: add it again, check its firmware."""
-    return {"add_again": _add_again(label, sync), "firmware_check": _firmware_check()}
+    return {
+        "add_again": _add_again(label, sync),
+        "firmware_check": _firmware_check(module=sync == "self"),
+    }
 
 
 # --- Sync Module local storage (Blink's local-storage page) --------------------------------------
