@@ -935,3 +935,10 @@ def test_factory_reset_claims_only_what_the_sources_say(entry):
     assert "clears its settings" not in steps
     assert "Other guides say" not in steps
     assert "see get" not in steps
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_a_note_about_closing_comes_only_with_a_closing_step(entry, procedure):
+    """Audit D: 'open the cover' kept the note about its closing step after dropping the step."""
+    if any("closing" in note for note in procedure.notes):
+        assert any(step in CLOSING_STEPS for step in procedure.steps)

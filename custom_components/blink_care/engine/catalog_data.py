@@ -403,6 +403,8 @@ class _Cover(TypedDict):
     tools: tuple[str, ...]
     source_url: str
     notes: tuple[str, ...]
+    # Notes about the closing steps, shown only where those steps are.
+    close_notes: NotRequired[tuple[str, ...]]
 
 
 def _s1(text: str) -> Quote:
@@ -592,8 +594,8 @@ _XT_COVER: _Cover = {
             "A micro-USB socket sits just below the cover's switch. Running the camera from USB "
             "breaks its weather sealing, so keep the cover shut outdoors."
         ),
-        "Blink describes opening only; the closing step is this catalog's wording.",
     ),
+    "close_notes": ("Blink describes opening only; the closing step is this catalog's wording.",),
 }
 
 _INDOOR1_COVER: _Cover = {
@@ -614,7 +616,8 @@ _INDOOR1_COVER: _Cover = {
     "close_steps": (_own("Put the cover back and let the latch snap shut."),),
     "tools": (),
     "source_url": _URL_COVER_ALL_MODELS,
-    "notes": (
+    "notes": (),
+    "close_notes": (
         (
             "Blink describes opening only; closing by letting the latch snap shut is this "
             "catalog's wording."
@@ -769,7 +772,15 @@ def _battery_change(
         official=official,
         tools=(*cover["tools"], _TOOL_CELLS if official else _TOOL_CELLS_UNCONFIRMED),
         warnings=(*warnings, cells_warning if official else _CELLS_UNCONFIRMED_WARNING),
-        notes=(*cover["notes"], *notes, claim_note, _C_CHEMISTRY, _C_CELL_COUNT, _C_BATTERY_LIFE),
+        notes=(
+            *cover["notes"],
+            *cover.get("close_notes", ()),
+            *notes,
+            claim_note,
+            _C_CHEMISTRY,
+            _C_CELL_COUNT,
+            _C_BATTERY_LIFE,
+        ),
     )
 
 
