@@ -942,3 +942,11 @@ def test_a_note_about_closing_comes_only_with_a_closing_step(entry, procedure):
     """Audit D: 'open the cover' kept the note about its closing step after dropping the step."""
     if any("closing" in note for note in procedure.notes):
         assert any(step in CLOSING_STEPS for step in procedure.steps)
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_no_procedure_pushes_the_xt_cover_up(entry, procedure):
+    """E6 again: the generic camera's cover summary still pushed the XT's cover up."""
+    steps = " ".join(procedure.steps)
+    assert "pushing the cover up" not in steps
+    assert "push the cover up" not in steps

@@ -630,8 +630,9 @@ _GENERIC_CAMERA_COVER: _Cover = {
         (
             "Find your camera's method, since the cover opens differently per model: the Outdoor 4 "
             "and the Outdoor/Indoor (3rd Gen) have a screw on the back that you undo "
-            "counter-clockwise with the opening tool; the XT and XT2 have a grey switch you hold "
-            "down while pushing the cover up; the original Indoor has a latch underneath."
+            "counter-clockwise with the opening tool; on the XT and XT2 you slide and hold a grey "
+            "switch while pulling the cover up with your thumb; the original Indoor has a latch "
+            "underneath."
         ),
         "Follow the section for your model in Blink's battery cover article (linked below).",
     ),
