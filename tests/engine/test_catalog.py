@@ -950,3 +950,19 @@ def test_no_procedure_pushes_the_xt_cover_up(entry, procedure):
     steps = " ".join(procedure.steps)
     assert "pushing the cover up" not in steps
     assert "push the cover up" not in steps
+
+
+def _api_codes() -> frozenset[str]:
+    """Blink's internal product codes, less the ones that are also a model's name (XT, XT2)."""
+    names = {name.casefold() for entry in all_models() for name in (entry.name, entry.key)}
+    codes = {code for entry in all_models() for code in entry.codes}
+    return frozenset(codes - names)
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_user_text_has_no_internal_api_codes(entry, procedure):
+    """Audit E: 'Reports type 'sm2' with subtype 'vinnie'' means nothing to a user."""
+    text = " ".join((procedure.title, *procedure.steps, *procedure.warnings, *procedure.notes))
+    assert "subtype" not in text
+    for code in _api_codes():
+        assert not re.search(rf"\b{re.escape(code)}\b", text), code

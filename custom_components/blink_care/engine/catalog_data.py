@@ -2195,9 +2195,11 @@ MODELS: tuple[ModelText, ...] = (
         procedures=_gen3_procedures(),
         model_notes=(
             _C_INDOOR_NAME,
+            # For developers: its code is 'catalina_indoor'; the reference suspects 'catalina'.
             (
-                "The Blink app lists this camera under its own code; one API reference suspects it "
-                "may also report 'catalina' like the Outdoor (3rd Gen), whose steps are the same."
+                "The Blink app lists this camera under its own product code; one API reference "
+                "suspects it may also identify itself as an Outdoor (3rd Gen), whose steps are the "
+                "same."
             ),
         ),
     ),
@@ -2358,11 +2360,14 @@ MODELS: tuple[ModelText, ...] = (
         DeviceKind.SYNC_MODULE,
         support_url=_URL_SYNC_MODULE_LEDS,
         procedures=_sync_module(charted=True, reset_named=True, storage="sync_module_2"),
+        # For developers, never shown: the module reports type 'sm2' with subtype 'vinnie';
+        # the rarer subtype 'billy' is a later Sync Module 2 to one source (blinkpy #865) and a
+        # possible Core to another (blink-models.md §2.14). Users read the note in plain words.
         model_notes=(
             (
-                "Reports type 'sm2' with subtype 'vinnie'. The subtype 'billy' is rarer: one "
-                "source takes it for a later Sync Module 2, another for a possible Sync Module "
-                "Core; it is treated as a Sync Module 2 here."
+                "Blink's cloud reports some modules under a second, rarer internal name that one "
+                "source takes for a later Sync Module 2 and another for a possible Sync Module "
+                "Core; this catalog treats those modules as a Sync Module 2."
             ),
         ),
     ),
