@@ -966,3 +966,31 @@ def test_user_text_has_no_internal_api_codes(entry, procedure):
     assert "subtype" not in text
     for code in _api_codes():
         assert not re.search(rf"\b{re.escape(code)}\b", text), code
+
+
+def _lender_only_notes(lender: ModelEntry) -> set[str]:
+    """Notes the lender's procedures carry that no unrelated model shares: its own facts."""
+    family = {lender.key} | {
+        entry.key
+        for entry, procedure in _every_procedure()
+        if procedure.borrowed_from == lender.name
+    }
+    lender_notes = {note for p in lender.procedures.values() for note in p.notes}
+    elsewhere = {
+        note
+        for entry, procedure in _every_procedure()
+        if entry.key not in family
+        for note in procedure.notes
+    }
+    return lender_notes - elsewhere
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_a_borrowed_procedure_names_the_model_its_lenders_notes_are_about(entry, procedure):
+    """Audit B: 'Blink gives this restart...' read as Blink's word for the borrowing doorbell."""
+    if procedure.borrowed_from is None:
+        return
+    lender = find_model(procedure.borrowed_from)
+    assert lender is not None
+    for note in set(procedure.notes) & _lender_only_notes(lender):
+        assert lender.name in note, note

@@ -323,7 +323,7 @@ _C_WIRELESS_BUTTON = _contradiction(
 )
 _C_DOORBELL_BUTTON = _contradiction(
     "F",
-    "Blink places the doorbell's reset button inside the battery case, which "
+    "Blink places the Video Doorbell's reset button inside the battery case, which "
     "you reach by opening the doorbell with its key. Two third-party guides put it on the back "
     "of the unit, and another describes a grey button near the top inside edge and opening by "
     "sliding a release tab without tools, against Blink's key method. Blink's text is followed.",
@@ -363,7 +363,7 @@ _C_BATTERY_LIFE = _contradiction(
 )
 _C_SHOCK_WORDING = _contradiction(
     "L",
-    "One version of Blink's text merely suggests cutting the chime's power at "
+    "One version of Blink's Video Doorbell text merely suggests cutting the chime's power at "
     "the breaker as the fully safe option, while another tells you to do it before opening "
     "the cover. The warning here follows the stricter version.",
 )
@@ -1655,7 +1655,11 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
         official=official,
         notes=(
             _C_OFF_TIME_DOORBELL if official else _C_OFF_TIME,
-            "Blink gives this restart for when the red light does not flash as it should.",
+            "Blink gives this restart for when the red light does not flash as it should."
+            if official
+            else "Blink gives a restart for the Video Doorbell, for when its red light does not "
+            "flash as it should, with the batteries out for 5 seconds. It publishes none for this "
+            f"doorbell, so the steps wait {off_seconds} seconds, this catalog's default.",
             _NO_REMOTE_POWER_NOTE,
         ),
         tools=cover["tools"],
@@ -1675,7 +1679,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
         "battery_change": _battery_change(
             cover,
             official=official,
-            claim_note="Blink states no battery life for the doorbell.",
+            claim_note="Blink states no battery life for the Video Doorbell.",
             cells_warning=_DOORBELL_CELLS_WARNING,
             insert_step=_DOORBELL_INSERT_CELLS_STEP,
             warnings=shock,
@@ -1742,7 +1746,11 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
                 ),
                 _step(
                     f"If the red light does not flash when it should, take the batteries out for "
-                    f"{off_seconds} seconds and put them back ({_get('power_cycle')}).",
+                    f"{off_seconds} seconds and put them back ({_get('power_cycle')})."
+                    if official
+                    else "If the red light does not flash when it should: Blink's advice for the "
+                    "Video Doorbell is to take the batteries out for 5 seconds and put them back; "
+                    f"here they stay out for {off_seconds} seconds ({_get('power_cycle')}).",
                     StepKind.ACTION,
                     _DOORBELL_RESTART_QUOTE,
                 ),
@@ -2024,8 +2032,8 @@ _INSIDE_BUTTON_FALLBACK = _button_fallback(
 )
 _OUTDOOR4_NOTES = (
     (
-        "The camera can also run from a weather-resistant USB-C adapter. With the USB port's cover "
-        "removed it is no longer weather-resistant until the cover is back."
+        "The Outdoor 4 can also run from a weather-resistant USB-C adapter. With its USB port's "
+        "cover removed it is no longer weather-resistant until the cover is back."
     ),
 )
 
@@ -2102,8 +2110,10 @@ def _outdoor4_procedures(*, official: bool, sync: _SyncLink) -> dict[str, Proced
         sync=sync,
         last_try=_INSIDE_BUTTON_FALLBACK,
         reset_notes=(_C_WIRELESS_BUTTON,),
-        claim_note=_CLAIM_FROM_REVIEWS
-        + " One reviewer's camera lasted about a year and a half in practice.",
+        claim_note=(
+            "For the Outdoor 4, 'up to two years' is Blink's claim as quoted by reviewers and "
+            "product listings; one reviewer's camera lasted about a year and a half in practice."
+        ),
         battery_notes=_OUTDOOR4_NOTES,
         label=_OUTDOOR4_LABEL,
     )
