@@ -994,3 +994,28 @@ def test_a_borrowed_procedure_names_the_model_its_lenders_notes_are_about(entry,
     assert lender is not None
     for note in set(procedure.notes) & _lender_only_notes(lender):
         assert lender.name in note, note
+
+
+@pytest.mark.parametrize(("entry", "procedure"), _every_procedure())
+def test_a_note_crediting_third_parties_has_no_steps_from_blink(entry, procedure):
+    """Audit nit 3: a restart credited third parties for steps that quote Blink's cover text."""
+    if not any("the steps come from third-party guides" in note for note in procedure.notes):
+        return
+    for step in procedure.typed_steps:
+        assert not {quote.source for quote in step.quotes} & _OFFICIAL_SOURCES, step.text
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in _every_entry() if e.power is PowerSource.MAINS], ids=lambda e: e.key
+)
+def test_offline_notes_of_devices_without_batteries_do_not_talk_about_batteries(entry):
+    """Audit nit 4: a Sync Module's offline guide cited the doorbell's 'check the batteries'."""
+    for note in entry.procedures[ProcedureName.OFFLINE].notes:
+        assert "check the batteries" not in note, note
+
+
+def test_a_known_fact_is_not_called_unsourced():
+    """Audit nit 2: one third-party library lists the Mini 2K+ as not battery-powered."""
+    notes = " ".join(find_model("mini_2k_plus").procedures[ProcedureName.POWER_CYCLE].notes)
+    assert "No source describes this model's power" not in notes
+    assert "not battery-powered" in notes

@@ -265,7 +265,15 @@ _NO_REMOTE_POWER_NOTE = (
 )
 _UNOFFICIAL_NOTE = (
     "Blink publishes no instructions for this; the steps come from third-party guides and "
-    "general practice, and the link goes to the nearest Blink support page."
+    "general practice, and the link goes to Blink's support site, where you can search for it."
+)
+# For procedures that open the cover on the way: those steps are Blink's, the rest is not.
+_UNOFFICIAL_COVER_NOTE = (
+    "Blink publishes no instructions for this as a whole. The steps that open and close the "
+    "cover follow Blink's cover text wherever Blink gives one for this model; the other steps "
+    "come from "
+    "third-party guides and general practice. The link goes to Blink's support site, where you "
+    "can search for it."
 )
 
 # --- The contradictions of the reference catalog, one note each ---------------------------------
@@ -388,8 +396,9 @@ _C_APP_RESET = _contradiction(
 _C_RED_MEANING = _contradiction(
     "P",
     "A third-party guide reads a flashing red light as a connection problem, "
-    "setup in progress, motion, or low batteries (five red blinks). Blink's own chart, for the "
-    "Video Doorbell only, says blinking red means pairing mode and solid red a failed setup.",
+    "setup in progress, motion, or low batteries (five red blinks). Blink's own chart for the "
+    "Video Doorbell says blinking red means pairing mode and solid red a failed setup; its chart "
+    "for the Sync Module has only a solid red, for a module that cannot reach the network.",
 )
 
 # --- Back covers ------------------------------------------------------------------------------
@@ -1111,10 +1120,12 @@ def _offline(
     power_cycle: ProcedureText,
     sync: _SyncLink,
     last_resort: StepLike,
+    batteries: bool,
 ) -> ProcedureText:
     """The offline guide, always from the least to the most invasive step.
 
-    Blink has no page about a device going offline, so it links the support home.
+    Blink has no page about a device going offline, so it links the support home. Only a device
+    with batteries is told that the order matches Blink's doorbell advice, which starts there.
     """
     off_seconds = power_cycle.get("off_seconds", DEFAULT_OFF_SECONDS)
     return _procedure(
@@ -1138,9 +1149,12 @@ def _offline(
         tools=power_cycle["tools"],
         warnings=power_cycle["warnings"],
         notes=(
-            (
-                "The order is this catalog's synthesis of third-party troubleshooting guides; it "
-                "matches Blink's advice for the Video Doorbell (check the batteries, then restart)."
+            "The order is this catalog's synthesis of third-party troubleshooting guides"
+            + (
+                "; it matches Blink's advice for the Video Doorbell (check the batteries, then "
+                "restart)."
+                if batteries
+                else "."
             ),
             *_WIFI_NOTES,
         ),
@@ -1530,7 +1544,7 @@ def _battery_camera(
         minutes=5,
         source_url=BLINK_SUPPORT_HOME,
         official=False,
-        notes=(_C_OFF_TIME, _NO_REMOTE_POWER_NOTE, _UNOFFICIAL_NOTE),
+        notes=(_C_OFF_TIME, _NO_REMOTE_POWER_NOTE, _UNOFFICIAL_COVER_NOTE),
         tools=cover["tools"],
     )
     return {
@@ -1552,6 +1566,7 @@ def _battery_camera(
             power_check=_BATTERY_CHECK,
             power_cycle=power_cycle,
             sync=sync,
+            batteries=True,
             last_resort=_READD_LAST_RESORT,
         ),
         **_everyday(label if official else _LABEL_UNKNOWN, sync),
@@ -1607,6 +1622,7 @@ def _mini() -> dict[str, ProcedureText]:
             power_check=_USB_CHECK,
             power_cycle=power_cycle,
             sync="optional",
+            batteries=False,
             last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
         **_everyday(_LABEL_UNKNOWN, "optional"),
@@ -1774,6 +1790,7 @@ def _doorbell(*, official: bool) -> dict[str, ProcedureText]:
             power_check=battery_check,
             power_cycle=power_cycle,
             sync="optional",
+            batteries=True,
             last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
         **_everyday(_DOORBELL_LABEL if official else _LABEL_UNKNOWN, "optional"),
@@ -1838,6 +1855,7 @@ def _wired_floodlight() -> dict[str, ProcedureText]:
             power_check=power_check,
             power_cycle=power_cycle,
             sync="optional",
+            batteries=False,
             last_resort=_reset_last_resort(f"{_get('factory_reset')}."),
         ),
         **_everyday(_LABEL_UNKNOWN, "optional"),
@@ -2010,6 +2028,7 @@ def _sync_module(
             power_check=power_check,
             power_cycle=power_cycle,
             sync="self",
+            batteries=False,
             last_resort=_reset_last_resort(f"reset the module ({_get('sync_module_reset')})."),
         ),
         **_everyday(_LABEL_UNKNOWN, "self"),
@@ -2149,7 +2168,7 @@ def _xt_procedures(claim_note: str) -> dict[str, ProcedureText]:
             "press and hold it for 10-15 seconds until the light flashes red. Blink documents no "
             "such button."
         ),
-        reset_notes=(_UNOFFICIAL_NOTE,),
+        reset_notes=(_UNOFFICIAL_COVER_NOTE,),
         claim_note=claim_note,
         label=_XT_LABEL,
     )
@@ -2289,7 +2308,11 @@ MODELS: tuple[ModelText, ...] = (
         support_url=BLINK_SUPPORT_HOME,
         procedures=_borrowed(_mini(), "Mini"),
         model_notes=(
-            "No source describes this model's power, reset or lights; the steps are the Mini's.",
+            (
+                "The Blink app counts this model among the Minis, and one third-party library "
+                "lists it as not battery-powered. No source describes its reset or lights; the "
+                "steps are the Mini's."
+            ),
         ),
     ),
     _battery_model(
