@@ -1019,3 +1019,25 @@ def test_a_known_fact_is_not_called_unsourced():
     notes = " ".join(find_model("mini_2k_plus").procedures[ProcedureName.POWER_CYCLE].notes)
     assert "No source describes this model's power" not in notes
     assert "not battery-powered" in notes
+
+
+@pytest.mark.parametrize(
+    "entry", [m for m in all_models() if m.kind is DeviceKind.SYNC_MODULE], ids=lambda m: m.key
+)
+def test_sync_modules_name_no_camera_menu(entry):
+    """No step tells a Sync Module owner to use 'Delete Device': the guides name it for cameras."""
+    for procedure in entry.procedures.values():
+        steps = [step if isinstance(step, str) else step.text for step in procedure.steps]
+        for text in (*steps, *procedure.warnings):
+            assert "Delete Device" not in text, (entry.key, procedure.name, text)
+
+
+@pytest.mark.parametrize(
+    "entry", [m for m in all_models() if m.kind is DeviceKind.SYNC_MODULE], ids=lambda m: m.key
+)
+def test_sync_module_removal_promises_no_app_path_it_does_not_give(entry):
+    """A note may not credit an app path to guides when the steps say no source gives one."""
+    procedure = entry.procedures.get(ProcedureName.REMOVE_FROM_ACCOUNT)
+    if procedure is None:
+        pytest.skip("no removal procedure")
+    assert not any("app path comes from third-party guides" in note for note in procedure.notes)

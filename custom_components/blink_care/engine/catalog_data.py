@@ -958,8 +958,11 @@ def _remove_from_account(
         ),
         notes=(
             (
-                "The app path comes from third-party guides and may differ between app versions; "
-                "Blink's linked article covers deleting a whole system."
+                "No source gives the app path for deleting a Sync Module; Blink's linked article "
+                "covers deleting a whole system."
+                if module
+                else "The app path comes from third-party guides and may differ between app "
+                "versions; Blink's linked article covers deleting a whole system."
             ),
             _C_APP_RESET,
         ),
@@ -967,10 +970,14 @@ def _remove_from_account(
 
 
 def _account_not_removed(noun: str, reset: str = "The reset") -> str:
-    """The reminder every reset carries: only Delete Device frees a device from an account."""
+    """The reminder every reset carries: only deleting in the app frees a device from an account.
+
+    No menu name here: the guides name Delete Device for cameras only.
+    """
     return (
         f"{reset} does NOT remove the {noun} from your Blink account. To give it to someone "
-        f"else, use Delete Device first ({_get('remove_from_account')})."
+        f"else, delete it from your account in the Blink app first "
+        f"({_get('remove_from_account')})."
     )
 
 
@@ -1041,7 +1048,7 @@ def _camera_factory_reset(
                 "is to delete it from your Blink account and add it again; one third-party guide "
                 "says deleting it in effect resets the camera's link to your account.",
                 StepKind.INFO,
-                _s3("This effectively resets the camera"),
+                _s3("This effectively resets the camera’s connection to your account."),  # noqa: RUF001 - the seed spells it so
             ),
             (
                 "In the Blink app, open the camera's settings and choose Delete Device (see "
