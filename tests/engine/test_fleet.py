@@ -1,11 +1,17 @@
 """The fleet model: one record per device, camera config schedule, event decisions, removal."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 import json
 
 import pytest
 
+from blink_sim.battery_truth import (
+    Chemistry,
+    blink_battery_bars,
+    blink_battery_state,
+    cell_voltage,
+)
 from custom_components.blink_care.client.models import (
     AccountSnapshot,
     CameraConfigSnapshot,
@@ -14,7 +20,11 @@ from custom_components.blink_care.client.models import (
     PowerSource,
 )
 from custom_components.blink_care.engine import fleet as fleet_module
-from custom_components.blink_care.engine.battery import BatterySettings
+from custom_components.blink_care.engine.battery import (
+    BatterySettings,
+    FleetPrior,
+    PredictionBasis,
+)
 from custom_components.blink_care.engine.catalog import ModelEntry, model_for
 from custom_components.blink_care.engine.connectivity import Connectivity
 from custom_components.blink_care.engine.fleet import (
@@ -23,8 +33,11 @@ from custom_components.blink_care.engine.fleet import (
     STALE_DEVICE_AFTER,
     EventKind,
     Fleet,
+    Observation,
     reports_voltage,
 )
+
+from .test_battery import depth_at_death
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 POLL = timedelta(minutes=2)
@@ -219,3 +232,139 @@ def test_damaged_stored_records_are_read_as_far_as_they_go() -> None:
     assert Fleet.from_stored(naive, BatterySettings(), GRACE, START).records["C3"].first_seen == (
         START
     )
+
+
+# -- learning shared between same-model cameras ---------------------------------------------
+
+DEATH_DEPTH = depth_at_death()
+SLOW_POLL = timedelta(hours=1)
+
+
+@dataclass
+class Cells:
+    """A camera's cells in the simulated account: when they went in and how long they last."""
+
+    product_code: str
+    installed: datetime
+    life_days: float
+
+    def volts(self, now: datetime) -> float:
+        """Per cell, as the camera config reports it (the cells stop at brown-out)."""
+        depth = (now - self.installed) / timedelta(days=self.life_days)
+        return cell_voltage(Chemistry.LITHIUM, min(depth, DEATH_DEPTH), 60.0)
+
+    def death(self) -> datetime:
+        """When the camera browns out on these cells."""
+        return self.installed + timedelta(days=self.life_days * DEATH_DEPTH)
+
+    def snapshot(self, serial: str, now: datetime) -> DeviceSnapshot:
+        """The camera in the homescreen: Blink's bars and state for these cells."""
+        volts = self.volts(now)
+        return camera(
+            serial,
+            product_code=self.product_code,
+            battery_state=blink_battery_state(volts),
+            battery_bars=blink_battery_bars(volts),
+            temperature_f=60.0,
+        )
+
+
+def run_account(
+    fleet: Fleet, cells: dict[str, Cells], start: datetime, end: datetime
+) -> Observation:
+    """Poll hourly; cells near their end get fresh ones (one camera config a poll)."""
+    now = start
+    observation = None
+    while now <= end:
+        for serial, set_ in cells.items():
+            if now >= set_.installed + 0.98 * (set_.death() - set_.installed):
+                cells[serial] = Cells(set_.product_code, now, set_.life_days)
+        snapshot = account(now, SYNC_MODULE, *(c.snapshot(s, now) for s, c in cells.items()))
+        due = fleet.config_due(snapshot, now)
+        fetched = None if due is None else config(due.serial, now, cells[due.serial].volts(now))
+        observation = fleet.observe(snapshot, fetched, now)
+        now += SLOW_POLL
+    assert observation is not None
+    return observation
+
+
+def life_predicted(observation: Observation, serial: str, cells: Cells) -> float:
+    """The life in days the camera's current cells are predicted to have, from insertion."""
+    battery = observation.fleet.devices[serial].battery
+    assert battery is not None
+    assert battery.predicted_empty is not None
+    return (battery.predicted_empty - cells.installed) / timedelta(days=1)
+
+
+def test_a_new_camera_learns_from_the_accounts_cameras_of_its_model() -> None:
+    """Two cameras of one model finish a battery each; a third of that model predicts from them.
+
+    A camera of another model stays on the curve, and each finished camera predicts from its
+    own batteries rather than the average of both.
+    """
+    fleet = new_fleet()
+    cells = {"A1": Cells("sedona", START, 40.0), "A2": Cells("sedona", START, 80.0)}
+    run_account(fleet, cells, START, START + timedelta(days=80))
+    assert all(fleet.records[s].battery_model(fleet.settings).learned_cycles for s in cells)
+    joined = START + timedelta(days=80) + SLOW_POLL
+    cells["B"] = Cells("sedona", joined, 60.0)
+    cells["X"] = Cells("catalina", joined, 60.0)
+    end = joined + timedelta(days=15)
+    observation = run_account(fleet, cells, joined, end)
+
+    def basis(serial: str) -> PredictionBasis | None:
+        battery = observation.fleet.devices[serial].battery
+        assert battery is not None
+        return battery.basis
+
+    assert {serial: basis(serial) for serial in cells} == {
+        "A1": PredictionBasis.OWN_HISTORY,
+        "A2": PredictionBasis.OWN_HISTORY,
+        "B": PredictionBasis.FLEET,
+        "X": PredictionBasis.CURVE,
+    }
+    # The newcomer expects the average of its model's lives; each finished camera its own.
+    for serial in ("A1", "A2", "B"):
+        true_life = cells[serial].life_days * DEATH_DEPTH
+        assert life_predicted(observation, serial, cells[serial]) == pytest.approx(
+            true_life, rel=0.15
+        ), serial
+
+    # After a restart the newcomer predicts from its model's cameras at the first poll.
+    restored = Fleet.from_stored(
+        json.loads(json.dumps(fleet.to_stored())), BatterySettings(), GRACE, end
+    )
+    first = run_account(restored, cells, end + SLOW_POLL, end + SLOW_POLL)
+    assert first.fleet.devices["B"].battery is not None
+    assert first.fleet.devices["B"].battery.basis is PredictionBasis.FLEET
+
+    # Once its model's cameras are gone, it is back on the curve.
+    for serial in ("A1", "A2"):
+        restored.forget(serial)
+        del cells[serial]
+    later = run_account(restored, cells, end + 2 * SLOW_POLL, end + 3 * SLOW_POLL)
+    assert later.fleet.devices["B"].battery is not None
+    assert later.fleet.devices["B"].battery.basis is PredictionBasis.CURVE
+
+
+def test_the_shared_learning_is_rebuilt_only_when_a_battery_is_learned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Polls that teach nothing new do not recompute what same-model cameras share."""
+    builds: list[int] = []
+    real = FleetPrior.from_cycles.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[FleetPrior], cycles: object) -> FleetPrior | None:
+        builds.append(1)
+        return real(cls, cycles)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(FleetPrior, "from_cycles", classmethod(counted))
+    fleet = new_fleet()
+    cells = {"A": Cells("sedona", START, 40.0), "B": Cells("sedona", START, 400.0)}
+    first_death = cells["A"].death()
+    run_account(fleet, cells, START, first_death - timedelta(days=2))
+    assert builds == []
+    run_account(fleet, cells, first_death - timedelta(days=2), first_death + timedelta(days=1))
+    assert len(builds) == 1
+    run_account(fleet, cells, first_death + timedelta(days=1), first_death + timedelta(days=20))
+    assert len(builds) == 1

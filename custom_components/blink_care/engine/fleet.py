@@ -10,6 +10,9 @@ state machine keeps its own per-device records and is owned here too.
 it: the connectivity transitions, the events to fire, and which devices have been absent long
 enough to be removed. `Fleet.forget` is the one way a device leaves: the 30-day rule and the
 user deleting a device both end there, and a device that rejoins later starts a fresh record.
+
+What finished batteries taught is shared: a battery device with no battery history of its own
+predicts from the account's other devices of the same catalog model (`FleetPrior`).
 """
 
 from collections.abc import Callable, Mapping
@@ -31,6 +34,8 @@ from .battery import (
     BatteryModel,
     BatteryObservation,
     BatterySettings,
+    FleetPrior,
+    LearnedCycle,
     ReplacementSource,
 )
 from .catalog import ModelEntry, model_for
@@ -210,6 +215,8 @@ class Fleet:
         self.settings = settings or BatterySettings()
         self.records: dict[str, DeviceRecord] = records or {}
         self.connectivity = connectivity or ConnectivityTracker(grace)
+        # What the shared learning was last built from (see `_share_learning`).
+        self._shared_from: tuple[tuple[str, str | None, int, float | None], ...] | None = None
 
     @classmethod
     def from_stored(
@@ -279,20 +286,11 @@ class Fleet:
         transitions = self.connectivity.observe(account, now)
         devices: dict[str, DeviceState] = {}
         events: list[FleetEvent] = []
-        for device in account.devices:
-            record = self.record(device.serial, now)
-            record.snapshot = device
-            record.last_present = now
-            reported = (device.status, device.battery_state)
-            if fetched is not None and fetched.serial == device.serial:
-                record.config = fetched
-                record.config_fetched_at = now
-                record.config_retry_at = None
-                record.config_wanted_now = False
-            elif record.last_reported is not None and record.last_reported != reported:
-                # Read the new state's voltage soon instead of up to 6 h later.
-                record.config_wanted_now = True
-            record.last_reported = reported
+        records = [self._take_in(device, fetched, now) for device in account.devices]
+        # Before any battery is assessed, so no poll (the first after a restart included)
+        # shows a date the account's other cameras would have changed.
+        self._share_learning()
+        for device, record in zip(account.devices, records, strict=True):
             battery = None
             if device.power_source is PowerSource.BATTERY:
                 battery = self._observe_battery(record, device, fetched, now)
@@ -319,6 +317,65 @@ class Fleet:
         )
         fleet = FleetState(account, devices, self.connectivity.offline_count())
         return Observation(fleet, tuple(transitions), tuple(events), stale)
+
+    def _take_in(
+        self, device: DeviceSnapshot, fetched: CameraConfigSnapshot | None, now: datetime
+    ) -> DeviceRecord:
+        """Update the device's record from the poll (its battery is assessed afterwards)."""
+        record = self.record(device.serial, now)
+        record.snapshot = device
+        record.last_present = now
+        record.catalog_model(device)
+        reported = (device.status, device.battery_state)
+        if fetched is not None and fetched.serial == device.serial:
+            record.config = fetched
+            record.config_fetched_at = now
+            record.config_retry_at = None
+            record.config_wanted_now = False
+        elif record.last_reported is not None and record.last_reported != reported:
+            # Read the new state's voltage soon instead of up to 6 h later.
+            record.config_wanted_now = True
+        record.last_reported = reported
+        if device.power_source is PowerSource.BATTERY:
+            record.battery_model(self.settings)  # restored now: its lessons count at once
+        return record
+
+    def _share_learning(self) -> None:
+        """Give each battery device without its own learned batteries its model's lessons.
+
+        The prior of such a device is built from the learned batteries of the account's other
+        devices of the same catalog model (a device of an unknown model shares with none).
+        It is rebuilt only when a device's learned batteries, its model or the devices change:
+        most polls compare one small tuple and stop.
+        """
+        learned: dict[str, tuple[str | None, BatteryModel, tuple[LearnedCycle, ...]]] = {}
+        for serial, record in self.records.items():
+            if record.battery is None or record.model is None:
+                continue
+            group = None if record.model.generic else record.model.key
+            learned[serial] = (group, record.battery, record.battery.learned_cycles)
+        shared_from = tuple(
+            (serial, group, len(cycles), cycles[-1].started if cycles else None)
+            for serial, (group, _, cycles) in learned.items()
+        )
+        if shared_from == self._shared_from:
+            return
+        self._shared_from = shared_from
+        priors: dict[str, FleetPrior | None] = {}
+        for serial, (group, battery, cycles) in learned.items():
+            if cycles or group is None:
+                battery.set_fleet_prior(None)  # its own batteries (or nothing) to go by
+                continue
+            if group not in priors:
+                # The device itself has learned nothing, so every other device is every
+                # device that has: one prior serves the whole model.
+                taught = [
+                    others
+                    for other, (other_group, _, others) in learned.items()
+                    if other != serial and other_group == group and others
+                ]
+                priors[group] = FleetPrior.from_cycles(taught) if taught else None
+            battery.set_fleet_prior(priors[group])
 
     def _observe_battery(
         self,
